@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The main job: start the bundled simulator and run the demo playbook against it,
+# showing what the collection does. Nothing leaves this machine.
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$REPO"
+
+log=$(mktemp)
+python -m simulator --port 0 --quiet > "$log" 2>&1 &
+simulator_pid=$!
+trap 'kill "$simulator_pid" 2>/dev/null; wait "$simulator_pid" 2>/dev/null; rm -f "$log"' EXIT
+
+url=
+for _ in $(seq 100); do
+  url=$(grep -o 'http://[0-9.:]*' "$log" | head -n1 || true)
+  [ -n "$url" ] && break
+  kill -0 "$simulator_pid" 2>/dev/null || { cat "$log"; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "the simulator did not start"; cat "$log"; exit 1; }
+echo "== turboSMTP simulator at $url"
+
+# The simulator's own fixture credentials, passed the way a CI job passes real ones.
+export TURBOSMTP_DASHBOARD_URL="$url" TURBOSMTP_SEND_URL="$url"
+export TURBOSMTP_EMAIL=ops@example.com TURBOSMTP_PASSWORD=sim-password
+export TURBOSMTP_CONSUMER_KEY=sim-consumer-key TURBOSMTP_CONSUMER_SECRET=sim-consumer-secret
+
+ansible-playbook -i localhost, -c local demo/demo.yml "$@"

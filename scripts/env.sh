@@ -1,0 +1,37 @@
+# Sourced by the other scripts: one virtualenv with pinned tools, and the collection
+# visible to Ansible as turbosmtp.api wherever the checkout lives.
+set -euo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=${TURBOSMTP_VENV:-$REPO/.venv}
+PYTHON=${PYTHON:-python3}
+
+bootstrap() {
+  local stamp="$VENV/.requirements-dev.sha"
+  local want
+  want=$(sha1sum "$REPO/requirements-dev.txt" | cut -d' ' -f1)
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "== creating $VENV"
+    "$PYTHON" -m venv "$VENV"
+  fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "== installing pinned tools (requirements-dev.txt)"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REPO/requirements-dev.txt"
+    echo "$want" > "$stamp"
+  fi
+}
+
+bootstrap
+export PATH="$VENV/bin:$PATH"
+
+# Ansible finds collections below <path>/ansible_collections/<namespace>/<name>.
+COLLECTIONS_ROOT="$REPO/.cache/collections"
+mkdir -p "$COLLECTIONS_ROOT/ansible_collections/turbosmtp"
+ln -sfn "$REPO" "$COLLECTIONS_ROOT/ansible_collections/turbosmtp/api"
+export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_ROOT"
+export PYTHONPATH="$COLLECTIONS_ROOT:$REPO${PYTHONPATH:+:$PYTHONPATH}"
+export ANSIBLE_PYTHON_INTERPRETER="$VENV/bin/python"
+export ANSIBLE_LOCALHOST_WARNING=false
+export ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+export ANSIBLE_NOCOLOR=1
+export ANSIBLE_FORCE_COLOR=0

@@ -1,0 +1,405 @@
+"""The shared client against the simulator over real HTTP: error shapes, retries,
+at-most-once sends, paging, CSV streaming and both ways of authenticating."""
+
+import os
+import socket
+
+import pytest
+
+from ansible_collections.turbosmtp.api.plugins.module_utils.client import (
+    REPORT_PAGE_SIZE,
+    STATS_PAGE_SIZE,
+    DashboardClient,
+    RetryPolicy,
+    SendClient,
+    TurboSMTPError,
+)
+from simulator import CONSUMER_KEY, CONSUMER_SECRET, EMAIL, INACTIVE_EMAIL, PASSWORD
+
+STATS_RANGE = {'start': '2026-01-01 00:00:00', 'end': '2026-12-31 23:59:59', 'tz': '+00:00'}
+
+
+class RecordedSleeps(list):
+    """Stands in for time.sleep so retry tests are instant and can check the waits."""
+
+    def __call__(self, seconds):
+        self.append(seconds)
+
+
+@pytest.fixture
+def sleeps():
+    return RecordedSleeps()
+
+
+@pytest.fixture
+def token(sim):
+    client = DashboardClient(sim.url)
+    try:
+        return client.authorize(EMAIL, PASSWORD)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def dashboard(sim, token, sleeps):
+    client = DashboardClient(sim.url, api_token=token, timeout=2, retry_policy=RetryPolicy(3, sleep=sleeps))
+    sim.clear_requests()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def sender(sim, sleeps):
+    client = SendClient(sim.url, consumer_key=CONSUMER_KEY, consumer_secret=CONSUMER_SECRET, timeout=2,
+                        retry_policy=RetryPolicy(3, sleep=sleeps))
+    yield client
+    client.close()
+
+
+def message(**fields):
+    body = {'from': 'Deploy Bot <deploy@example.com>', 'to': 'ops@example.org', 'subject': 'Deployed', 'content': 'ok'}
+    body.update(fields)
+    return body
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+# Authentication
+
+
+def test_email_and_password_authorize_once_and_revoke_on_close(sim):
+    client = DashboardClient(sim.url, email=EMAIL, password=PASSWORD)
+    client.user_info()
+    client.plans()
+    client.close()
+    assert [r['path'] for r in sim.requests()] == ['/api/authorize', '/api/user/info', '/api/plans', '/api/deauthorize']
+    token_used = sim.requests()[1]['headers']['Authorization']
+    assert sim.requests()[3]['headers']['Authorization'] == token_used
+    assert sim.requests()[0]['json'] == {'email': EMAIL, 'password': PASSWORD}
+    assert_no_live_tokens(sim)
+
+
+def assert_no_live_tokens(sim):
+    import requests
+    assert requests.get(sim.url + '/_sim/state').json()['tokens'] == 0
+
+
+def test_api_token_is_sent_raw_and_never_revoked(sim, token):
+    sim.clear_requests()
+    client = DashboardClient(sim.url, api_token=token)
+    assert client.user_info()['email'] == EMAIL
+    client.close()
+    requests_seen = sim.requests()
+    assert [r['path'] for r in requests_seen] == ['/api/user/info']
+    assert requests_seen[0]['headers']['Authorization'] == token
+
+
+def test_no_credentials_fail_before_any_request(sim):
+    client = DashboardClient(sim.url)
+    with pytest.raises(TurboSMTPError, match='no dashboard credentials'):
+        client.user_info()
+    assert sim.requests() == []
+
+
+def test_deauthorize_reports_an_unknown_token_as_false(sim, token):
+    client = DashboardClient(sim.url)
+    assert client.deauthorize(token) is True
+    assert client.deauthorize(token) is False
+
+
+def test_expired_token_is_the_apis_own_error(sim):
+    client = DashboardClient(sim.url)
+    short_lived = client.authorize(EMAIL, PASSWORD)
+    lasting = client.authorize(EMAIL, PASSWORD, no_expire=True)
+    sim.advance_clock(3601)
+    with pytest.raises(TurboSMTPError) as expired:
+        DashboardClient(sim.url, api_token=short_lived).user_info()
+    assert expired.value.status == 401 and expired.value.error_code == 3
+    assert short_lived not in str(expired.value)
+    assert DashboardClient(sim.url, api_token=lasting).user_info()['email'] == EMAIL
+
+
+# Every documented error shape becomes one clear message
+
+
+def test_error_code_and_message(sim):
+    with pytest.raises(TurboSMTPError) as failure:
+        DashboardClient(sim.url, email=EMAIL, password='wrong').user_info()
+    error = failure.value
+    assert (error.status, error.error_code) == (401, 1)
+    assert str(error) == 'turboSMTP request POST /api/authorize failed with HTTP 401: Wrong credentials specified (error code 1)'
+    assert 'wrong' not in str(error).replace('Wrong', '')
+
+
+def test_error_code_message_and_details(sim):
+    with pytest.raises(TurboSMTPError) as failure:
+        DashboardClient(sim.url).request_json('GET', '/api/user/info')
+    error = failure.value
+    assert error.error_code == 3
+    assert error.details == 'No authorization key was specified for request: GET /api/user/info'
+    assert 'Invalid authorization token' in str(error) and error.details in str(error)
+
+
+def test_inactive_account(sim):
+    with pytest.raises(TurboSMTPError) as failure:
+        DashboardClient(sim.url, email=INACTIVE_EMAIL, password=PASSWORD).user_info()
+    assert failure.value.error_code == 2 and 'inactive' in str(failure.value)
+
+
+def test_send_error_with_error_field(sim):
+    client = SendClient(sim.url, consumer_key=CONSUMER_KEY, consumer_secret='wrong-secret')
+    with pytest.raises(TurboSMTPError) as failure:
+        client.send(message())
+    assert (failure.value.status, failure.value.error_code) == (401, 3)
+    assert 'Wrong credentials specified' in str(failure.value)
+    assert 'wrong-secret' not in str(failure.value)
+    assert not failure.value.may_have_been_sent
+    assert sim.messages() == []
+
+
+def test_send_error_list_of_strings(sender):
+    with pytest.raises(TurboSMTPError) as failure:
+        sender.send(message(to=''))
+    assert failure.value.status == 400
+    assert str(failure.value).endswith('failed with HTTP 400: missing recipients (to)')
+
+
+def test_send_error_list_of_lists(sender):
+    with pytest.raises(TurboSMTPError) as failure:
+        sender.send(message(to='not-an-address'))
+    assert "'not-an-address' 'to' email not valid" in str(failure.value)
+
+
+def test_send_error_nested_object(sim, sender):
+    with pytest.raises(TurboSMTPError, match='HTTP 400: Invalid Mime'):
+        sender.send({'from': 'deploy@example.com', 'to': 'ops@example.org', 'mime_raw': 'no separator'})
+    sim.set_credits(0)
+    with pytest.raises(TurboSMTPError, match='nocredit'):
+        sender.send(message())
+
+
+def test_html_error_page_is_reported_with_status_and_body_start(sim, dashboard, sleeps):
+    sim.add_fault('html', count=10, status=500)
+    with pytest.raises(TurboSMTPError) as failure:
+        dashboard.user_info()
+    assert failure.value.status == 500
+    assert 'failed with HTTP 500: unexpected response: <html>' in str(failure.value)
+    assert sleeps == []
+
+
+def test_malformed_json_is_reported_not_raised_as_traceback(sim, dashboard):
+    sim.add_fault('malformed')
+    with pytest.raises(TurboSMTPError, match='body that is not JSON'):
+        dashboard.user_info()
+
+
+# Retries
+
+
+@pytest.mark.parametrize('status', [429, 502, 503, 504])
+def test_reads_recover_from_retryable_statuses(sim, dashboard, sleeps, status):
+    sim.add_fault('status', count=2, status=status, path='/api/plans')
+    assert len(dashboard.plans()) == 3
+    assert len(sim.requests(path='/api/plans')) == 3
+    assert len(sleeps) == 2
+
+
+def test_retry_after_is_honoured(sim, dashboard, sleeps):
+    sim.add_fault('status', count=1, status=429, retry_after=7)
+    dashboard.user_info()
+    assert sleeps == [7.0]
+
+
+def test_backoff_grows_exponentially_with_jitter(sim, dashboard, sleeps):
+    sim.add_fault('status', count=3, status=503)
+    dashboard.user_info()
+    assert 0.25 <= sleeps[0] <= 0.5 and 0.5 <= sleeps[1] <= 1.0 and 1.0 <= sleeps[2] <= 2.0
+
+
+def test_retry_budget_is_respected_and_named(sim, dashboard, sleeps):
+    sim.add_fault('status', count=10, status=503)
+    with pytest.raises(TurboSMTPError) as failure:
+        dashboard.user_info()
+    assert len(sim.requests()) == 4
+    assert 'after 3 retries' in str(failure.value)
+
+
+def test_server_errors_other_than_gateway_ones_are_not_retried(sim, dashboard, sleeps):
+    sim.add_fault('status', count=1, status=500)
+    with pytest.raises(TurboSMTPError, match='HTTP 500: Server system error'):
+        dashboard.user_info()
+    assert len(sim.requests()) == 1
+
+
+def test_dropped_connection_and_hang_are_retried_for_reads(sim, dashboard):
+    sim.add_fault('drop', count=1, path='/api/user/info')
+    sim.add_fault('hang', count=1, seconds=3, path='/api/user/info')
+    dashboard.timeout = 0.5
+    assert dashboard.user_info()['email'] == EMAIL
+    assert len(sim.requests(path='/api/user/info')) == 3
+
+
+def test_writes_are_retried_without_duplicating_their_effect(sim, dashboard):
+    sim.add_fault('status', count=1, status=502, path='/api/tools/openingTracking/enable', when='after')
+    assert dashboard.set_tool('openingTracking', True)['enabled'] is True
+    assert dashboard.tool('openingTracking')['enabled'] is True
+
+
+def test_send_is_not_retried_after_a_server_error(sim, sender, sleeps):
+    sim.add_fault('status', count=1, status=500, path='/api/v2/mail/send', when='after')
+    with pytest.raises(TurboSMTPError) as failure:
+        sender.send(message())
+    assert failure.value.may_have_been_sent
+    assert 'may or may not have been sent' in str(failure.value)
+    assert len(sim.messages()) == 1 and sleeps == []
+
+
+def test_send_is_not_retried_after_a_timeout(sim, sender):
+    sim.add_fault('hang', count=1, seconds=2, path='/api/v2/mail/send', when='after')
+    sender.timeout = 0.5
+    with pytest.raises(TurboSMTPError) as failure:
+        sender.send(message())
+    assert failure.value.may_have_been_sent
+    assert len(sim.requests(path='/api/v2/mail/send')) == 1
+
+
+@pytest.mark.parametrize('status', [502, 503])
+def test_send_gateway_errors_are_not_retried_either(sim, sender, status):
+    sim.add_fault('status', count=1, status=status, path='/api/v2/mail/send')
+    with pytest.raises(TurboSMTPError, match='may or may not have been sent'):
+        sender.send(message())
+    assert len(sim.requests(path='/api/v2/mail/send')) == 1
+
+
+def test_send_is_retried_on_429(sim, sender, sleeps):
+    sim.add_fault('status', count=1, status=429, retry_after=1, path='/api/v2/mail/send')
+    mid = sender.send(message())
+    assert [m['mid'] for m in sim.messages()] == [mid]
+    assert sleeps == [1.0]
+
+
+def test_send_is_retried_when_the_connection_was_refused(sleeps):
+    client = SendClient('http://127.0.0.1:%d' % closed_port(), consumer_key='k', consumer_secret='s',
+                        retry_policy=RetryPolicy(2, sleep=sleeps))
+    with pytest.raises(TurboSMTPError) as failure:
+        client.send(message())
+    assert len(sleeps) == 2
+    assert not failure.value.may_have_been_sent
+    assert 'connection failed' in str(failure.value)
+
+
+def test_send_returns_the_mid_exactly_as_a_string(sim, sender):
+    mid = sender.send(message())
+    assert isinstance(mid, str) and int(mid) > 2 ** 53
+    assert mid == sim.messages()[0]['mid']
+
+
+def test_send_headers_and_legacy_body_fields(sim):
+    SendClient(sim.url, consumer_key=CONSUMER_KEY, consumer_secret=CONSUMER_SECRET).send(message())
+    SendClient(sim.url, email=EMAIL, password=PASSWORD).send(message())
+    by_key, legacy = sim.requests(path='/api/v2/mail/send')
+    assert by_key['headers']['consumerKey'] == CONSUMER_KEY and 'authuser' not in by_key['json']
+    assert 'consumerKey' not in legacy['headers'] and 'Authorization' not in legacy['headers']
+    assert (legacy['json']['authuser'], legacy['json']['authpass']) == (EMAIL, PASSWORD)
+    assert [m['auth'] for m in sim.messages()] == ['consumer_key', 'legacy']
+
+
+def test_send_without_credentials_fails_before_sending(sim):
+    with pytest.raises(TurboSMTPError, match='no send credentials'):
+        SendClient(sim.url).send(message())
+    assert sim.requests() == []
+
+
+# Paging
+
+
+def expected_stats(sim):
+    client = DashboardClient(sim.url, email=EMAIL, password=PASSWORD)
+    try:
+        with open_csv(client, '/api/stats/emails/csv', {'start_date': STATS_RANGE['start'], 'end_date': STATS_RANGE['end'],
+                                                        'tz': '+00:00'}) as rows:
+            return [int(row['id']) for row in rows]
+    finally:
+        client.close()
+
+
+class open_csv:
+    def __init__(self, client, path, params):
+        import tempfile
+        self.client, self.path, self.params = client, path, params
+        self.directory = tempfile.mkdtemp()
+
+    def __enter__(self):
+        import csv
+        dest = os.path.join(self.directory, 'export.csv')
+        self.client.download(self.path, self.params, dest)
+        self.handle = open(dest, newline='')
+        return list(csv.DictReader(self.handle))
+
+    def __exit__(self, *exc):
+        self.handle.close()
+
+
+def test_hundreds_of_pages_come_back_complete_and_in_api_order(sim):
+    sim.reset(stats_rows=3000)
+    client = DashboardClient(sim.url, email=EMAIL, password=PASSWORD)
+    rows, count = client.list_all('/api/stats/panes/emails', STATS_RANGE, STATS_PAGE_SIZE, concurrency=8, key='id')
+    client.close()
+    assert count == 3000
+    pages = [r for r in sim.requests() if r['path'] == '/api/stats/panes/emails']
+    # 3000 rows fill 300 pages exactly, so page 301 is read too, to prove nothing follows.
+    assert sorted(int(r['query']['page']) for r in pages) == list(range(1, 302))
+    assert [row['id'] for row in rows] == expected_stats(sim)
+
+
+def test_limit_fetches_only_the_pages_it_needs(sim, dashboard):
+    rows, count = dashboard.list_all('/web/api/reports/bounce/all', {}, REPORT_PAGE_SIZE, limit=45, key='cid')
+    assert len(rows) == 45 and count == 120
+    pages = [r['query']['page'] for r in sim.requests() if r['path'] == '/web/api/reports/bounce/all']
+    assert sorted(pages) == ['1', '2', '3']
+
+
+def test_an_empty_list_makes_only_the_count_request(sim, dashboard):
+    params = {'start': '2020-01-01', 'end': '2020-01-31'}
+    assert dashboard.list_all('/web/api/reports/spam', params, REPORT_PAGE_SIZE, key='cid') == ([], 0)
+    assert [r['path'] for r in sim.requests()] == ['/web/api/reports/spam/count']
+
+
+def test_rows_shifted_by_new_mail_during_paging_are_neither_lost_nor_duplicated(sim, dashboard, sender):
+    total = dashboard.count('/api/stats/panes/emails/count', STATS_RANGE)
+    before = expected_stats(sim)
+    sender.send(message(to='a@example.org, b@example.org'))
+    rows = dashboard.fetch_pages('/api/stats/panes/emails', STATS_RANGE, total, STATS_PAGE_SIZE, key='id')
+    ids = [row['id'] for row in rows]
+    assert len(ids) == len(set(ids))
+    assert set(before) <= set(ids)
+
+
+def test_a_failing_page_fails_the_whole_listing(sim, dashboard):
+    sim.add_fault('status', count=1, status=500, path='/api/stats/panes/emails', method='GET')
+    with pytest.raises(TurboSMTPError, match='HTTP 500'):
+        dashboard.list_all('/api/stats/panes/emails', STATS_RANGE, STATS_PAGE_SIZE, key='id')
+
+
+# CSV export
+
+
+def test_csv_export_is_streamed_to_the_destination_whole(sim, dashboard, tmp_path):
+    dest = tmp_path / 'stats.csv'
+    size = dashboard.download('/api/stats/emails/csv', {'start_date': STATS_RANGE['start'], 'end_date': STATS_RANGE['end'],
+                                                        'tz': '+00:00'}, str(dest))
+    lines = dest.read_text().splitlines()
+    assert size == dest.stat().st_size
+    assert lines[0] == 'id,subject,sender,recipient,sendTime,status,error'
+    assert len(lines) == 1 + 250
+
+
+def test_a_failed_export_leaves_no_file_behind(sim, dashboard, tmp_path):
+    sim.add_fault('status', count=10, status=503)
+    with pytest.raises(TurboSMTPError):
+        dashboard.download('/web/api/reports/spam/all/csv', {}, str(tmp_path / 'spam.csv'))
+    assert list(tmp_path.iterdir()) == []
