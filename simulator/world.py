@@ -60,7 +60,7 @@ SUBJECTS = ("Your order has shipped", "Invoice available", "Weekly newsletter",
 _STATUS_WEIGHTS = (("SUCCESS", 38), ("OPEN", 20), ("CLICK", 10), ("NEW", 4), ("DEFER", 6),
                    ("REPORT", 2), ("FAIL", 12), ("SYSFAIL", 4), ("UNSUB", 4))
 _STATUS_TABLE = tuple(STATS_STATUSES.index(name) for name, weight in _STATUS_WEIGHTS
-                      for _ in range(weight))
+                      for _repeat in range(weight))
 _STATUS_ERRORS = {
     "FAIL": ("550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown",
              "552 5.2.2 <{rcpt}>: Mailbox full",
@@ -324,7 +324,7 @@ class World:
         reports = {}
         for report_type in STORED_REPORT_TYPES:
             rows = []
-            for _ in range(per_type):
+            for _row in range(per_type):
                 cid = rng.randint(300000000, 399999999)
                 while cid in used_cids:
                     cid = rng.randint(300000000, 399999999)

@@ -63,7 +63,7 @@ def run_playbook(sim, playbook, *args, extra_vars=None, extra_env=None, cwd=None
     command = ['ansible-playbook', '-i', 'localhost,', '-c', 'local', str(playbook),
                '-e', json.dumps(variables)] + list(args)
     return subprocess.run(command, env=playbook_env(sim, extra_env), cwd=cwd or str(Path(playbook).parent),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600)
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600, check=False)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def test_fault_count_method_and_path_matching(client, sim):
     sim.add_fault("status", count=2, status=502, method="GET", path="/api/plans")
     assert client.get("/api/user/info").status_code == 200
     assert client.request("POST", "/api/plans").status_code == 405  # method not matched
-    assert [client.get("/api/plans").status_code for _ in range(3)] == [502, 502, 200]
+    assert [client.get("/api/plans").status_code for _attempt in range(3)] == [502, 502, 200]
     assert "Retry-After" not in client.get("/api/plans").headers
     assert sim.faults.list() == []
 
@@ -169,7 +169,7 @@ def test_latency_is_concurrent(sim, client):
         results.append(requests.get(sim.url + "/api/plans",
                                     headers={"Authorization": client.token}, timeout=5))
 
-    threads = [threading.Thread(target=call) for _ in range(12)]
+    threads = [threading.Thread(target=call) for _thread in range(12)]
     started = time.time()
     for thread in threads:
         thread.start()

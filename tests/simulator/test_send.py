@@ -44,7 +44,7 @@ def test_success_with_consumer_key(client, sim):
 
 
 def test_mids_increase_irregularly(client):
-    mids = [client.send(BASIC).json()["mid"] for _ in range(4)]
+    mids = [client.send(BASIC).json()["mid"] for _send in range(4)]
     steps = [b - a for a, b in zip(mids, mids[1:])]
     assert all(step > 0 for step in steps) and len(set(steps)) > 1
 

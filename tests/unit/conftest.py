@@ -43,6 +43,12 @@ def sim(simulator):
 
 
 @pytest.fixture
+def reset_sim(simulator):
+    """For tests that run many examples in one test function (hypothesis)."""
+    return lambda: simulator.reset(**DEFAULT_WORLD)
+
+
+@pytest.fixture
 def credentials(sim):
     """Connection options that reach the simulator with email and password."""
     return dict(dashboard_url=sim.url, email=EMAIL, password=PASSWORD, send_url=sim.url)
