@@ -50,13 +50,20 @@ def reset_sim(simulator):
 
 @pytest.fixture
 def credentials(sim):
-    """Connection options that reach the simulator with email and password."""
-    return dict(dashboard_url=sim.url, email=EMAIL, password=PASSWORD, send_url=sim.url)
+    """Dashboard connection options that reach the simulator with email and password."""
+    return dict(dashboard_url=sim.url, email=EMAIL, password=PASSWORD)
 
 
 @pytest.fixture
 def send_credentials(sim):
+    """Send options that reach the simulator with consumer key and secret."""
     return dict(send_url=sim.url, consumer_key=CONSUMER_KEY, consumer_secret=CONSUMER_SECRET)
+
+
+@pytest.fixture
+def legacy_send_credentials(sim):
+    """Send options that reach the simulator with the account email and password."""
+    return dict(send_url=sim.url, email=EMAIL, password=PASSWORD)
 
 
 @pytest.fixture

@@ -1,0 +1,237 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, turbosmtp.api contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: turbosmtp_stats_info
+short_description: Read the turboSMTP per-message delivery statistics
+version_added: 1.0.0
+description:
+  - Returns the messages sent between O(start) and O(end), one row per recipient with its delivery status,
+    newest first, optionally only those with some statuses.
+  - Asks for the count first, then fetches every page (10 rows each) concurrently, and returns the rows in
+    API order with none lost or duplicated.
+  - Alternatively returns the latest 10, 20 or 30 messages (O(last)), only the count (O(count_only)), or writes
+    the API's CSV export to a file (O(csv_dest)) without holding it in memory.
+author:
+  - turbosmtp.api contributors (@turbosmtp)
+options:
+  start:
+    description:
+      - Start of the time range, in the form C(YYYY-MM-DD HH:MM:SS) in the time zone O(tz).
+        A bare date C(YYYY-MM-DD) means the start of that day.
+      - Required, together with O(end), unless O(last) is set.
+    type: str
+  end:
+    description:
+      - End of the time range (included), in the form C(YYYY-MM-DD HH:MM:SS) in the time zone O(tz).
+        A bare date C(YYYY-MM-DD) means the end of that day (C(23:59:59)).
+      - Must not be before O(start).
+    type: str
+  status:
+    description:
+      - Return only messages with one of these statuses. Default is every status.
+      - Each one of V(NEW), V(DEFER), V(SUCCESS), V(OPEN), V(CLICK), V(REPORT), V(FAIL), V(SYSFAIL) or V(UNSUB)
+        (case does not matter).
+      - Mutually exclusive with O(status_group).
+    type: list
+    elements: str
+  status_group:
+    description:
+      - Return only messages with a status of this group.
+      - V(queued) is NEW and DEFER; V(delivered) is SUCCESS, OPEN, CLICK, UNSUB and REPORT;
+        V(read) is OPEN, CLICK, UNSUB and REPORT; V(bounce) is FAIL and SYSFAIL.
+      - Mutually exclusive with O(status).
+    type: str
+    choices: [bounce, delivered, queued, read]
+  tz:
+    description:
+      - The UTC offset O(start) and O(end) are in, such as V(+01:00) or V(-05:30).
+      - The API uses V(+01:00) when not set.
+    type: str
+  last:
+    description:
+      - Instead of a time range, return the latest 10, 20 or 30 messages (the dashboard's email feed).
+      - Mutually exclusive with O(start), O(end), O(status), O(status_group), O(tz), O(count_only) and O(csv_dest).
+    type: int
+    choices: [10, 20, 30]
+  count_only:
+    description:
+      - Return only RV(count), with the single count request, and no RV(emails).
+    type: bool
+    default: false
+  limit:
+    description:
+      - Return at most this many rows (the newest), fetching only the pages needed.
+    type: int
+  csv_dest:
+    description:
+      - Write the API's CSV export of the selected messages to this file, on the host that runs the module,
+        instead of returning the rows in RV(emails).
+      - The file is replaced whole or not at all. Its directory must exist.
+      - In check mode nothing is written.
+    type: path
+  concurrency:
+    description:
+      - How many pages are fetched at the same time, from 1 to 32.
+    type: int
+    default: 4
+extends_documentation_fragment:
+  - turbosmtp.api.connection
+  - turbosmtp.api.attributes
+  - turbosmtp.api.attributes.ACTIONGROUP
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify the account. With O(csv_dest), check mode writes no file.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+'''
+
+EXAMPLES = r'''
+- name: Read yesterday's bounces
+  turbosmtp.api.turbosmtp_stats_info:
+    api_token: "{{ turbosmtp_api_token }}"
+    start: "{{ '%Y-%m-%d' | strftime(ansible_date_time.epoch | int - 86400) }}"
+    end: "{{ '%Y-%m-%d' | strftime(ansible_date_time.epoch | int - 86400) }}"
+    tz: "+00:00"
+    status_group: bounce
+  delegate_to: localhost
+  run_once: true
+  register: bounced
+
+- name: Count the clicks of June
+  turbosmtp.api.turbosmtp_stats_info:
+    api_token: "{{ turbosmtp_api_token }}"
+    start: "2026-06-01"
+    end: "2026-06-30"
+    status: [CLICK]
+    count_only: true
+  delegate_to: localhost
+  run_once: true
+  register: clicks
+
+- name: Show the latest ten messages
+  turbosmtp.api.turbosmtp_stats_info:
+    api_token: "{{ turbosmtp_api_token }}"
+    last: 10
+  delegate_to: localhost
+  run_once: true
+  register: latest
+
+- name: Export the first half of 2026 to CSV
+  turbosmtp.api.turbosmtp_stats_info:
+    api_token: "{{ turbosmtp_api_token }}"
+    start: "2026-01-01 00:00:00"
+    end: "2026-06-30 23:59:59"
+    csv_dest: /var/tmp/turbosmtp-2026-h1.csv
+  delegate_to: localhost
+  run_once: true
+'''
+
+RETURN = r'''
+emails:
+  description:
+    - The selected messages, newest first, one per recipient; at most O(limit).
+  returned: unless O(count_only) or O(csv_dest) is set
+  type: list
+  elements: dict
+  sample:
+    - id: 4612864212
+      subject: Deployment of shop 2.4.1
+      sender: ops@example.com
+      recipient: dev@example.org
+      sendTime: "2026-04-24T10:58:06.000Z"
+      status: SUCCESS
+      error: null
+count:
+  description:
+    - How many messages match, as the API counts them (with O(last), the number of rows returned).
+    - Not capped by O(limit).
+  returned: success
+  type: int
+  sample: 2817
+csv_dest:
+  description: The file the CSV export was written to.
+  returned: when O(csv_dest) is set
+  type: str
+  sample: /var/tmp/turbosmtp-2026-h1.csv
+csv_bytes:
+  description: The size of the CSV export written, in bytes.
+  returned: when O(csv_dest) is set, not in check mode
+  type: int
+  sample: 348211
+'''
+
+from ansible_collections.turbosmtp.api.plugins.module_utils.client import STATS_PAGE_SIZE
+from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule
+from ansible_collections.turbosmtp.api.plugins.module_utils.queries import (
+    STATS_CSV_PATH,
+    STATS_FEED_PATH,
+    STATS_PATH,
+    check_listing_options,
+    listing_argument_spec,
+    read_list,
+    stats_csv_query,
+    stats_query,
+)
+from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import email_feed_size
+
+
+class StatsInfo(TurboSMTPModule):
+
+    argument_spec = dict(
+        listing_argument_spec(),
+        start=dict(type='str'),
+        end=dict(type='str'),
+        status=dict(type='list', elements='str'),
+        status_group=dict(type='str', choices=['bounce', 'delivered', 'queued', 'read']),
+        last=dict(type='int', choices=[10, 20, 30]),
+    )
+    mutually_exclusive = [
+        ('status', 'status_group'),
+        ('count_only', 'csv_dest'),
+        ('limit', 'csv_dest'),
+    ] + [('last', option) for option in ('start', 'end', 'status', 'status_group', 'tz', 'count_only', 'csv_dest')]
+    required_together = [('start', 'end')]
+    required_one_of = [('start', 'last')]
+    # The query values of the range, checked by validate() before any request; None with last.
+    query = None
+
+    def validate(self):
+        check_listing_options(self.params)
+        if self.params['last'] is not None:
+            email_feed_size(self.params['last'])
+        else:
+            self.query = stats_query(self.params)
+
+    def run(self):
+        if self.query is None:
+            return self.latest()
+        found = read_list(self.dashboard, STATS_PATH, self.query, STATS_PAGE_SIZE, 'id', self.params, self.check_mode,
+                          csv_path=STATS_CSV_PATH, csv_query=stats_csv_query(self.query))
+        if 'rows' in found:
+            found['emails'] = found.pop('rows')
+        return dict(changed=False, **found)
+
+    def latest(self):
+        emails = self.dashboard.call('GET', STATS_FEED_PATH % self.params['last'])
+        if self.params['limit'] is not None:
+            emails = emails[:self.params['limit']]
+        return dict(changed=False, emails=emails, count=len(emails))
+
+
+def main():
+    StatsInfo.execute()
+
+
+if __name__ == '__main__':
+    main()

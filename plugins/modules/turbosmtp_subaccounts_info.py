@@ -1,0 +1,68 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, turbosmtp.api contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: turbosmtp_subaccounts_info
+short_description: List the turboSMTP account's subaccounts
+version_added: 1.0.0
+description:
+  - Returns the subaccounts of the account with their usage, as C(GET /api/useraccounts/summary) describes them.
+author:
+  - turbosmtp.api contributors (@turbosmtp)
+extends_documentation_fragment:
+  - turbosmtp.api.connection
+  - turbosmtp.api.attributes
+  - turbosmtp.api.attributes.ACTIONGROUP
+  - turbosmtp.api.attributes.INFO_MODULE
+'''
+
+EXAMPLES = r'''
+- name: Read the subaccounts
+  turbosmtp.api.turbosmtp_subaccounts_info:
+    api_token: "{{ turbosmtp_api_token }}"
+  delegate_to: localhost
+  run_once: true
+  register: turbosmtp
+
+- name: List the inactive subaccounts
+  ansible.builtin.debug:
+    msg: "{{ turbosmtp.subaccounts | rejectattr('active') | map(attribute='email') | list }}"
+'''
+
+RETURN = r'''
+subaccounts:
+  description: The subaccounts, in API order.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - id: 503
+      email: sub01@example.net
+      active: true
+      ip: 199.244.12.40
+      sent: 1520
+      limit: -1
+      reputation: 4
+'''
+
+from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule
+
+
+class SubaccountsInfo(TurboSMTPModule):
+
+    def run(self):
+        return dict(changed=False, subaccounts=self.dashboard.subaccounts())
+
+
+def main():
+    SubaccountsInfo.execute()
+
+
+if __name__ == '__main__':
+    main()

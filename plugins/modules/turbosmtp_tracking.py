@@ -1,0 +1,124 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, turbosmtp.api contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: turbosmtp_tracking
+short_description: Turn turboSMTP click and open tracking on or off
+version_added: 1.0.0
+description:
+  - Declares whether turboSMTP tracks clicks on links and opens of the messages the account sends.
+  - Reads both settings (C(GET /api/tools/clickTracking) and C(GET /api/tools/openingTracking)) and
+    enables or disables only those that differ from what is asked, so a rerun changes nothing.
+  - Use M(turbosmtp.api.turbosmtp_tracking_info) to read the settings without changing them.
+author:
+  - turbosmtp.api contributors (@turbosmtp)
+options:
+  click_tracking:
+    description:
+      - Whether links in sent messages are rewritten to track clicks.
+      - Left as it is when not set. At least one of O(click_tracking) and O(open_tracking) is required.
+    type: bool
+  open_tracking:
+    description:
+      - Whether sent messages carry a pixel that tracks opens.
+      - Left as it is when not set.
+    type: bool
+extends_documentation_fragment:
+  - turbosmtp.api.connection
+  - turbosmtp.api.attributes
+  - turbosmtp.api.attributes.ACTIONGROUP
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the settings and reports what would change, without changing anything.
+  diff_mode:
+    support: full
+    details:
+      - Returns both settings before and after in RV(ignore:diff.before) and RV(ignore:diff.after).
+'''
+
+EXAMPLES = r'''
+- name: Track clicks but not opens
+  turbosmtp.api.turbosmtp_tracking:
+    api_token: "{{ turbosmtp_api_token }}"
+    click_tracking: true
+    open_tracking: false
+  delegate_to: localhost
+  run_once: true
+
+- name: Turn on open tracking, leaving click tracking as it is
+  turbosmtp.api.turbosmtp_tracking:
+    email: "{{ turbosmtp_email }}"
+    password: "{{ turbosmtp_password }}"
+    open_tracking: true
+  delegate_to: localhost
+  run_once: true
+  register: tracking
+
+- name: Show the settings now in place
+  ansible.builtin.debug:
+    msg: "clicks: {{ tracking.tracking.click_tracking }}, opens: {{ tracking.tracking.open_tracking }}"
+'''
+
+RETURN = r'''
+tracking:
+  description:
+    - Both settings after the task (in check mode, what they would be).
+  returned: success
+  type: dict
+  contains:
+    click_tracking:
+      description: Whether click tracking is on.
+      type: bool
+      returned: success
+      sample: true
+    open_tracking:
+      description: Whether open tracking is on.
+      type: bool
+      returned: success
+      sample: false
+'''
+
+from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule
+from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import TOOLS
+
+
+class Tracking(TurboSMTPModule):
+
+    argument_spec = dict(
+        click_tracking=dict(type='bool'),
+        open_tracking=dict(type='bool'),
+    )
+    required_one_of = [('click_tracking', 'open_tracking')]
+
+    def run(self):
+        before = dict((option, bool(self.dashboard.tool(tool).get('enabled'))) for option, tool in TOOLS.items())
+        after = dict(before)
+        for option, tool in sorted(TOOLS.items()):
+            wanted = self.params[option]
+            if wanted is None or wanted == before[option]:
+                continue
+            after[option] = wanted
+            if not self.check_mode:
+                answer = self.dashboard.set_tool(tool, wanted)
+                if isinstance(answer, dict) and 'enabled' in answer:
+                    after[option] = bool(answer['enabled'])
+        result = dict(changed=after != before, tracking=after)
+        if self.module._diff:
+            result['diff'] = dict(before=before, after=after)
+        return result
+
+
+def main():
+    Tracking.execute()
+
+
+if __name__ == '__main__':
+    main()
