@@ -1,0 +1,214 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, turbosmtp.api contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: turbosmtp_report_cleanup
+short_description: Delete turboSMTP bounce, spam and unsubscribe reports
+version_added: 1.0.0
+description:
+  - Deletes the reports of one O(type) that match a selection, given as report ids (O(ids)), a date range
+    (O(start) and O(end), optionally narrowed by O(filter)), or everything (O(all=true)).
+  - Lists what matches first (count, then every page, concurrently) and deletes only that, in batches of
+    O(batch_size) ids (C(DELETE /web/api/reports/<type>?ids=...)). When nothing matches, nothing is deleted
+    and the task reports no change, so a rerun is idempotent.
+  - For O(type=spam) with O(all=true) and no O(filter), the dedicated C(DELETE /web/api/reports/spam/all) is used.
+  - Use M(turbosmtp.api.turbosmtp_reports_info) to read reports without deleting them.
+author:
+  - turbosmtp.api contributors (@turbosmtp)
+options:
+  type:
+    description:
+      - The kind of report. V(bounce) covers both V(hardbounce) and V(softbounce).
+    type: str
+    required: true
+    choices: [bounce, hardbounce, softbounce, spam, unsub]
+  ids:
+    description:
+      - The report ids (the C(cid) of each report) to delete.
+      - Ids that do not exist (for example because they were already deleted) are ignored and not counted.
+      - Exactly one of O(ids), O(start) with O(end), and O(all=true) is required.
+    type: list
+    elements: raw
+  start:
+    description:
+      - The first day of the range, C(YYYY-MM-DD). Requires O(end).
+    type: str
+  end:
+    description:
+      - The last day of the range, C(YYYY-MM-DD), not before O(start).
+    type: str
+  filter:
+    description:
+      - Only reports whose email address contains this text. Applies to a range or to O(all=true).
+    type: str
+  tz:
+    description:
+      - The UTC offset the days of the range are read in, such as C(+01:00). The API's default is C(+01:00).
+    type: str
+  all:
+    description:
+      - Delete every report of the O(type) (that matches O(filter), when set).
+    type: bool
+  concurrency:
+    description:
+      - How many pages are read, and how many delete requests are made, at the same time.
+    type: int
+    default: 4
+  batch_size:
+    description:
+      - How many ids one delete request carries.
+    type: int
+    default: 100
+extends_documentation_fragment:
+  - turbosmtp.api.connection
+  - turbosmtp.api.attributes
+  - turbosmtp.api.attributes.ACTIONGROUP
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Lists what matches and returns it as what would be deleted, without deleting anything.
+  diff_mode:
+    support: full
+    details:
+      - Returns the matching ids in RV(ignore:diff.before) and an empty list in RV(ignore:diff.after),
+        only for the selection, not for every report of the account.
+notes:
+  - With O(type=spam) and O(all=true) the API deletes every spam report at once, including any that arrived
+    after the list was read; RV(ids) and RV(deleted) describe the ones that were listed.
+'''
+
+EXAMPLES = r'''
+- name: Delete bounce reports older than 90 days
+  turbosmtp.api.turbosmtp_report_cleanup:
+    api_token: "{{ turbosmtp_api_token }}"
+    type: bounce
+    start: "2020-01-01"
+    end: "{{ '%Y-%m-%d' | strftime(ansible_date_time.epoch | int - 90 * 86400) }}"
+  delegate_to: localhost
+  run_once: true
+
+- name: Delete two reports by id
+  turbosmtp.api.turbosmtp_report_cleanup:
+    type: unsub
+    ids: [1003, 1007]
+  delegate_to: localhost
+
+- name: Delete every spam report of a test domain
+  turbosmtp.api.turbosmtp_report_cleanup:
+    type: spam
+    all: true
+    filter: "@test.example.com"
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+deleted:
+  description: How many reports were deleted (in check mode, how many would be).
+  returned: success
+  type: int
+  sample: 2
+ids:
+  description: The ids of the reports deleted (in check mode, that would be), as strings.
+  returned: success
+  type: list
+  elements: str
+  sample: ['1003', '1007']
+'''
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.turbosmtp.api.plugins.module_utils.client import REPORT_PAGE_SIZE
+from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule
+from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import REPORT_TYPES, check_tz, report_range
+
+
+def report_ids(values):
+    """The ids as the strings the API's ids= takes, in the order given, once each."""
+    ids = []
+    for index, value in enumerate(values):
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.isdigit():
+            raise ValueError('ids[%d]: %r is not a report id (a whole number)' % (index, value))
+        if str(int(text)) not in ids:
+            ids.append(str(int(text)))
+    return ids
+
+
+class ReportCleanup(TurboSMTPModule):
+
+    argument_spec = dict(
+        type=dict(type='str', required=True, choices=list(REPORT_TYPES)),
+        ids=dict(type='list', elements='raw'),
+        start=dict(type='str'),
+        end=dict(type='str'),
+        filter=dict(type='str'),
+        tz=dict(type='str'),
+        all=dict(type='bool'),
+        concurrency=dict(type='int', default=4),
+        batch_size=dict(type='int', default=100),
+    )
+    mutually_exclusive = [('ids', 'start', 'all'), ('ids', 'end'), ('ids', 'filter'), ('ids', 'tz'), ('end', 'all')]
+    required_together = [('start', 'end')]
+    required_one_of = [('ids', 'start', 'all')]
+
+    def validate(self):
+        for option in ('concurrency', 'batch_size'):
+            if self.params[option] < 1:
+                raise ValueError('%s must be 1 or more, got %d' % (option, self.params[option]))
+        if self.params['all'] is False:
+            raise ValueError('all: set all=true to delete every report, or select reports with ids or start and end')
+        check_tz('tz', self.params['tz'])
+        self.query = dict((name, self.params[name]) for name in ('filter', 'tz') if self.params[name])
+        if self.params['ids'] is not None:
+            self.wanted = report_ids(self.params['ids'])
+        if self.params['start'] is not None:
+            self.query['start'], self.query['end'] = report_range(self.params['start'], self.params['end'])
+
+    def run(self):
+        ids = self.matching_ids()
+        if ids and not self.check_mode:
+            self.delete(ids)
+        result = dict(changed=bool(ids), deleted=len(ids), ids=ids)
+        if self.module._diff:
+            result['diff'] = dict(before=dict(ids=ids), after=dict(ids=[]))
+        return result
+
+    @property
+    def path(self):
+        return '/web/api/reports/%s' % self.params['type']
+
+    def list_ids(self, path, query):
+        rows, dummy = self.dashboard.list_all(path, query, REPORT_PAGE_SIZE, concurrency=self.params['concurrency'], key='cid')
+        return [str(row['cid']) for row in rows]
+
+    def matching_ids(self):
+        if self.params['ids'] is not None:
+            existing = set(self.list_ids(self.path + '/all', {})) if self.wanted else set()
+            return [cid for cid in self.wanted if cid in existing]
+        if self.params['all']:
+            return self.list_ids(self.path + '/all', self.query)
+        return self.list_ids(self.path, self.query)
+
+    def delete(self, ids):
+        if self.params['type'] == 'spam' and self.params['all'] and not self.params['filter']:
+            self.dashboard.call('DELETE', self.path + '/all')
+            return
+        size = self.params['batch_size']
+        batches = [ids[first:first + size] for first in range(0, len(ids), size)]
+        with ThreadPoolExecutor(max_workers=min(self.params['concurrency'], len(batches))) as pool:
+            list(pool.map(lambda batch: self.dashboard.call('DELETE', self.path, params={'ids': ','.join(batch)}), batches))
+
+
+def main():
+    ReportCleanup.execute()
+
+
+if __name__ == '__main__':
+    main()
