@@ -1,0 +1,121 @@
+"""turbosmtp.api.notify: real ansible-playbook runs with the callback enabled, and the mail that reached the simulator."""
+
+import socket
+from pathlib import Path
+
+from conftest import run_playbook
+from simulator import CONSUMER_KEY, CONSUMER_SECRET
+
+PLAYBOOKS = Path(__file__).resolve().parent / 'notify_playbooks'
+SECRET = 's3cr3t-n0-log-value'
+
+
+def notify_env(sim, **overrides):
+    env = {
+        'ANSIBLE_CALLBACKS_ENABLED': 'turbosmtp.api.notify',
+        'TURBOSMTP_NOTIFY_TO': 'ops@example.com, oncall@example.org',
+        'TURBOSMTP_NOTIFY_FROM': 'Ansible <ansible@example.com>',
+        'TURBOSMTP_CONSUMER_KEY': CONSUMER_KEY,
+        'TURBOSMTP_CONSUMER_SECRET': CONSUMER_SECRET,
+        'TURBOSMTP_SEND_URL': sim.url,
+    }
+    env.update(overrides)
+    return env
+
+
+def run(sim, name, **overrides):
+    return run_playbook(sim, PLAYBOOKS / name, extra_env=notify_env(sim, **overrides))
+
+
+def mail_text(message):
+    return '\n'.join(str(message.get(field)) for field in ('subject', 'content', 'html_content'))
+
+
+def test_passing_run_sends_a_summary(sim):
+    result = run(sim, 'passing.yml', TURBOSMTP_NOTIFY_JOB_URL='https://ci.example.com/jobs/42?tab=log&x=<y>')
+    assert result.returncode == 0, result.stdout
+    [message] = sim.messages()
+    assert message['auth'] == 'consumer_key'
+    assert message['to'] == ['ops@example.com', 'oncall@example.org']
+    assert message['body']['to'] == 'ops@example.com, oncall@example.org'
+    assert message['from'] == 'Ansible <ansible@example.com>'
+    assert message['subject'] == 'Ansible passing.yml: succeeded (0 failed, 0 unreachable, 0 changed)'
+    assert 'localhost: ok=1, changed=0, failed=0, unreachable=0, skipped=0' in message['content']
+    assert 'Failed tasks' not in message['content']
+    assert 'Job: https://ci.example.com/jobs/42?tab=log&x=<y>' in message['content']
+    assert 'href="https://ci.example.com/jobs/42?tab=log&amp;x=&lt;y&gt;"' in message['html_content']
+    assert '<td>localhost</td><td>1</td><td>0</td>' in message['html_content']
+
+
+def test_failing_run_lists_hosts_and_failed_tasks_without_secrets(sim):
+    result = run(sim, 'failing.yml')
+    assert result.returncode == 2, result.stdout
+    [message] = sim.messages()
+    assert message['subject'] == 'Ansible failing.yml: failed (2 failed, 0 unreachable, 3 changed)'
+    content = message['content']
+    assert 'web1: ok=2, changed=1, failed=1' in content
+    assert 'web2: ok=2, changed=1, failed=1' in content
+    assert 'web1 | Deploy <the> app & check: Deploy step broke on web1: disk <full>' in content
+    assert "web2 | Use the secret: the output has been hidden due to the fact that 'no_log: true'" in content
+    html = message['html_content']
+    assert '<td>Deploy &lt;the&gt; app &amp; check</td>' in html
+    assert 'disk &lt;full&gt;' in html and '<full>' not in html
+    # (ansible-core 2.19's own default output shows the failed no_log task's error text; the mail must not.)
+    assert SECRET not in str(message)
+
+
+def test_subject_template_and_on_change(sim):
+    result = run(sim, 'passing.yml', TURBOSMTP_NOTIFY_ON='change')
+    assert result.returncode == 0, result.stdout
+    assert sim.messages() == []
+    result = run(sim, 'changing.yml', TURBOSMTP_NOTIFY_ON='change',
+                 TURBOSMTP_NOTIFY_SUBJECT='[deploy] {playbook} {status} on {hosts} host(s), {changed} changed')
+    assert result.returncode == 0, result.stdout
+    [message] = sim.messages()
+    assert message['subject'] == '[deploy] changing.yml succeeded on 1 host(s), 1 changed'
+    assert 'localhost: ok=1, changed=1' in message['content']
+
+
+def test_on_failure_sends_nothing_for_a_passing_run(sim):
+    result = run(sim, 'changing.yml', TURBOSMTP_NOTIFY_ON='failure')
+    assert result.returncode == 0, result.stdout
+    assert sim.messages() == []
+    assert sim.requests(path='/api/v2/mail/send') == []
+    result = run(sim, 'failing.yml', TURBOSMTP_NOTIFY_ON='failure')
+    assert result.returncode == 2
+    assert len(sim.messages()) == 1
+
+
+def test_legacy_credentials(sim):
+    from simulator import EMAIL, PASSWORD
+    result = run(sim, 'passing.yml', TURBOSMTP_CONSUMER_KEY='', TURBOSMTP_CONSUMER_SECRET='',
+                 TURBOSMTP_EMAIL=EMAIL, TURBOSMTP_PASSWORD=PASSWORD)
+    assert result.returncode == 0, result.stdout
+    [message] = sim.messages()
+    assert message['auth'] == 'legacy'
+    assert PASSWORD not in mail_text(message)
+
+
+def test_unreachable_send_host_only_warns(sim):
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        closed_port = probe.getsockname()[1]
+    result = run(sim, 'passing.yml', TURBOSMTP_SEND_URL='http://127.0.0.1:%d' % closed_port)
+    assert result.returncode == 0, result.stdout
+    assert '[WARNING]: turbosmtp.api.notify: could not send the run summary' in result.stdout
+    assert 'connection failed' in result.stdout
+    assert 'Traceback' not in result.stdout
+    assert sim.messages() == []
+
+
+def test_bad_settings_only_warn(sim):
+    result = run(sim, 'passing.yml', TURBOSMTP_NOTIFY_TO='', TURBOSMTP_NOTIFY_SUBJECT='{nope}')
+    assert result.returncode == 0, result.stdout
+    assert 'set the recipients' in result.stdout
+    result = run(sim, 'passing.yml', TURBOSMTP_NOTIFY_ON='sometimes')
+    assert result.returncode == 0, result.stdout
+    assert 'turbosmtp.api.notify' in result.stdout and 'sometimes' in result.stdout
+    result = run(sim, 'passing.yml', TURBOSMTP_CONSUMER_SECRET='wrong-secret')
+    assert result.returncode == 0, result.stdout
+    assert 'HTTP 401' in result.stdout and 'wrong-secret' not in result.stdout
+    assert sim.messages() == []
