@@ -1,0 +1,239 @@
+"""Benchmarks: the collection against what a playbook would do without it, side by side in one run.
+
+Machines here are shared and noisy, so nothing is asserted against a clock: every figure is
+printed next to the figure it is compared with, as a ratio, from runs made minutes apart at most.
+
+    scripts/benchmark.sh            # everything (a few minutes)
+    scripts/benchmark.sh --quick    # one repetition, smaller scaling step
+"""
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from simulator import CONSUMER_KEY, CONSUMER_SECRET, Simulator  # noqa: E402
+
+LATENCY_MS = 40
+TOKEN = 'benchmark-token'
+STATS_PAGE = 10
+STATS_START, STATS_END = '2026-01-01 00:00:00', '2026-06-30 23:59:59'
+
+PLAYBOOKS = {
+    'empty': '''
+        - name: Nothing at all
+          hosts: localhost
+          gather_facts: false
+          tasks: []
+    ''',
+    'stats_module': '''
+        - name: Stats with the collection
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Gather every row in one task
+              turbosmtp.api.turbosmtp_stats_info:
+                start: "{{ start }}"
+                end: "{{ end }}"
+                tz: "+00:00"
+                concurrency: "{{ concurrency | int }}"
+              register: stats
+            - name: Check the row count
+              ansible.builtin.assert:
+                that: stats.emails | length == rows | int
+    ''',
+    'stats_uri': '''
+        - name: Stats with ansible.builtin.uri in a loop
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Count the rows
+              ansible.builtin.uri:
+                url: "{{ url }}/api/stats/panes/emails/count?start={{ start | urlencode }}&end={{ end | urlencode }}&tz=%2B00:00"
+                headers: {Authorization: "{{ token }}"}
+              register: count
+            - name: Fetch every page
+              ansible.builtin.uri:
+                url: "{{ url }}/api/stats/panes/emails?start={{ start | urlencode }}&end={{ end | urlencode }}&tz=%2B00:00&page={{ item }}"
+                headers: {Authorization: "{{ token }}"}
+              loop: "{{ range(1, ((count.json.count | int) / 10) | round(0, 'ceil') | int + 1) | list }}"
+              register: pages
+            - name: Check the row count
+              ansible.builtin.assert:
+                that: pages.results | map(attribute='json') | flatten | length == rows | int
+    ''',
+    'send_batch': '''
+        - name: Notifications with the collection
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Send every personalised notification in one task
+              turbosmtp.api.turbosmtp_send:
+                from: deploy@example.com
+                subject: Release notes
+                messages: "{{ recipients }}"
+                concurrency: 8
+
+    ''',
+    'send_loop': '''
+        - name: Notifications with a loop of single sends
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Send one personalised notification per loop item
+              turbosmtp.api.turbosmtp_send:
+                from: deploy@example.com
+                subject: Release notes
+                to: "{{ item.to }}"
+                content: "{{ item.content }}"
+              loop: "{{ recipients }}"
+    ''',
+    'overhead_module': '''
+        - name: Per-task overhead of a turboSMTP module
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Read the account
+              turbosmtp.api.turbosmtp_account_info:
+              loop: "{{ range(tasks | int) | list }}"
+    ''',
+    'overhead_uri': '''
+        - name: Per-task overhead of a bare uri task
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Read the account
+              ansible.builtin.uri:
+                url: "{{ url }}/api/user/info"
+                headers: {Authorization: "{{ token }}"}
+              loop: "{{ range(tasks | int) | list }}"
+    ''',
+}
+
+
+class Bench:
+    def __init__(self, sim, workdir, repeat):
+        self.sim = sim
+        self.workdir = workdir
+        self.repeat = repeat
+        for name, text in PLAYBOOKS.items():
+            (workdir / (name + '.yml')).write_text(textwrap.dedent(text))
+        self.env = dict(os.environ, TURBOSMTP_API_TOKEN=TOKEN, TURBOSMTP_DASHBOARD_URL=sim.url, TURBOSMTP_SEND_URL=sim.url,
+                        TURBOSMTP_CONSUMER_KEY=CONSUMER_KEY, TURBOSMTP_CONSUMER_SECRET=CONSUMER_SECRET,
+                        ANSIBLE_NOCOLOR='1', ANSIBLE_DEPRECATION_WARNINGS='0')
+
+    def playbook(self, name, **variables):
+        """Median wall time of full ansible-playbook runs."""
+        variables.setdefault('url', self.sim.url)
+        variables.setdefault('token', TOKEN)
+        command = ['ansible-playbook', '-i', 'localhost,', '-c', 'local', str(self.workdir / (name + '.yml')),
+                   '-e', json.dumps(variables)]
+        times = []
+        for _repeat in range(self.repeat):
+            started = time.perf_counter()
+            result = subprocess.run(command, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    universal_newlines=True, check=False)
+            times.append(time.perf_counter() - started)
+            if result.returncode != 0:
+                raise SystemExit('benchmark playbook %s failed:\n%s' % (name, result.stdout[-4000:]))
+        return statistics.median(times)
+
+
+def table(title, header, rows):
+    print('\n' + title)
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    for line in [header, ['-' * width for width in widths]] + rows:
+        print('  ' + '  '.join(str(cell).rjust(width) for cell, width in zip(line, widths)))
+
+
+def bench_stats(bench, pages_list, concurrency):
+    empty = bench.playbook('empty')
+    rows = []
+    for pages in pages_list:
+        bench.sim.reset(stats_rows=pages * STATS_PAGE)
+        bench.sim.set_latency(LATENCY_MS)
+        variables = dict(start=STATS_START, end=STATS_END, rows=pages * STATS_PAGE, concurrency=concurrency)
+        module = bench.playbook('stats_module', **variables)
+        loop = bench.playbook('stats_uri', **variables)
+        floor = empty + math.ceil(pages / concurrency) * LATENCY_MS / 1000.0
+        rows.append([pages, '%.2fs' % module, '%.2fs' % loop, '%.1fx' % (loop / module), '%.2fs' % floor,
+                     '%.2fx' % (module / floor)])
+    table('Stats: turbosmtp_stats_info (concurrency %d) against ansible.builtin.uri in a loop, %d ms per request'
+          % (concurrency, LATENCY_MS),
+          ['pages', 'module', 'uri loop', 'loop/module', 'floor', 'module/floor'], rows)
+    print('  floor = an empty playbook run (%.2fs) + ceil(pages / concurrency) round trips' % empty)
+
+
+def bench_send(bench, count):
+    bench.sim.reset()
+    bench.sim.set_latency(LATENCY_MS)
+    recipients = [{'to': ['user%d@example.org' % index], 'content': 'Hello user %d, release 1.%d is out.' % (index, index)}
+                  for index in range(count)]
+    batch = bench.playbook('send_batch', recipients=recipients)
+    loop = bench.playbook('send_loop', recipients=recipients)
+    sent = len(bench.sim.messages())
+    table('Send: %d personalised notifications, %d ms per request' % (count, LATENCY_MS),
+          ['messages', 'batch (messages:)', 'loop of sends', 'loop/batch'],
+          [[count, '%.2fs' % batch, '%.2fs' % loop, '%.1fx' % (loop / batch)]])
+    print('  the simulator accepted %d messages over %d runs of each playbook' % (sent, bench.repeat))
+
+
+def bench_overhead(bench, tasks):
+    bench.sim.reset()
+    empty = bench.playbook('empty')
+    module = bench.playbook('overhead_module', tasks=tasks)
+    uri = bench.playbook('overhead_uri', tasks=tasks)
+    per_module, per_uri = (module - empty) / tasks, (uri - empty) / tasks
+    table('Per-task overhead (%d iterations, no added latency)' % tasks,
+          ['turbosmtp_account_info', 'bare uri', 'module/uri'],
+          [['%.0f ms' % (per_module * 1000), '%.0f ms' % (per_uri * 1000), '%.2fx' % (per_module / per_uri)]])
+
+
+EXPORT_SCRIPT = '''
+import resource, sys
+from ansible_collections.turbosmtp.api.plugins.module_utils.client import DashboardClient
+client = DashboardClient(sys.argv[1], api_token=sys.argv[2])
+size = client.download('/api/stats/emails/csv', {'start_date': '2026-01-01 00:00:00',
+                       'end_date': '2026-06-30 23:59:59', 'tz': '+00:00'}, sys.argv[3])
+print(size, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+'''
+
+
+def bench_export_memory(bench, sizes):
+    rows = []
+    for size in sizes:
+        bench.sim.reset(stats_rows=size)
+        dest = bench.workdir / ('export-%d.csv' % size)
+        output = subprocess.run([sys.executable, '-c', EXPORT_SCRIPT, bench.sim.url, TOKEN, str(dest)], env=bench.env,
+                                stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout.split()
+        rows.append([size, '%.1f MB' % (int(output[0]) / 1e6), '%.1f MB' % (int(output[1]) / 1024.0)])
+    table('CSV export: peak RSS of the exporting process (streamed to disk)', ['rows', 'file', 'peak RSS'], rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--quick', action='store_true', help='one repetition and no 600-page step')
+    parser.add_argument('--concurrency', type=int, default=8)
+    options = parser.parse_args()
+    repeat = 1 if options.quick else 3
+    with tempfile.TemporaryDirectory() as directory, Simulator(port=0, token=TOKEN) as sim:
+        bench = Bench(sim, Path(directory), repeat)
+        print('turbosmtp.api benchmarks: median of %d full ansible-playbook runs per figure' % repeat)
+        bench_stats(bench, [6, 60] if options.quick else [6, 60, 600], options.concurrency)
+        bench_send(bench, 40)
+        bench_overhead(bench, 20)
+        bench_export_memory(bench, [10000, 100000])
+
+
+if __name__ == '__main__':
+    main()
