@@ -1,0 +1,143 @@
+"""Every playbook in docs/examples runs against the simulator the way a CI job would run it:
+credentials only in TURBOSMTP_* environment variables, nothing in the playbook."""
+
+import datetime
+import json
+import urllib.request
+
+from conftest import CONSUMER_KEY, CONSUMER_SECRET, EMAIL, PASSWORD, REPO, run_playbook
+
+EXAMPLES = REPO / 'docs' / 'examples'
+WRITES = ('POST', 'PUT', 'DELETE')
+
+
+def dashboard_env():
+    return {'TURBOSMTP_EMAIL': EMAIL, 'TURBOSMTP_PASSWORD': PASSWORD}
+
+
+def send_env():
+    return {'TURBOSMTP_CONSUMER_KEY': CONSUMER_KEY, 'TURBOSMTP_CONSUMER_SECRET': CONSUMER_SECRET}
+
+
+def state(sim):
+    with urllib.request.urlopen(sim.url + '/_sim/state') as answer:
+        return json.loads(answer.read().decode('utf-8'))
+
+
+def writes(sim):
+    """The requests that changed something (authorize/deauthorize are the module's own login)."""
+    return [(request['method'], request['path']) for request in sim.requests()
+            if request['method'] in WRITES and request['path'] not in ('/api/authorize', '/api/deauthorize')]
+
+
+def recap(output):
+    """{host: {'ok': n, 'changed': n, 'failed': n, ...}} from the PLAY RECAP."""
+    hosts = {}
+    for line in output.split('PLAY RECAP', 1)[1].splitlines()[1:]:
+        if ':' in line and '=' in line:
+            host, counts = line.split(':', 1)
+            hosts[host.strip()] = dict((key, int(value)) for key, value in (item.split('=') for item in counts.split()))
+    return hosts
+
+
+def test_tracking_as_code_converges_then_changes_nothing(sim):
+    playbook = EXAMPLES / 'tracking_as_code.yml'
+    sim.world.tools['openingTracking'] = True
+    sim.world.tools['clickTracking'] = False
+
+    first = run_playbook(sim, playbook, extra_env=dashboard_env())
+    assert first.returncode == 0, first.stdout[-5000:]
+    assert state(sim)['tracking'] == {'clickTracking': True, 'openingTracking': False}
+    assert sorted(writes(sim)) == [('PUT', '/api/tools/clickTracking/enable'), ('PUT', '/api/tools/openingTracking/disable')]
+    assert recap(first.stdout)['localhost']['changed'] == 1
+
+    sim.clear_requests()
+    second = run_playbook(sim, playbook, extra_env=dashboard_env())
+    assert second.returncode == 0, second.stdout[-5000:]
+    assert recap(second.stdout)['localhost']['changed'] == 0
+    assert writes(sim) == []
+    assert state(sim)['tokens'] == 0
+
+
+def test_deploy_success_sends_one_success_message_for_the_whole_fleet(sim):
+    env = dict(send_env(), CI_COMMIT_TAG='v3.1.0', CI_ENVIRONMENT_NAME='production',
+               CI_PIPELINE_URL='https://ci.example.com/shop/pipelines/77')
+    result = run_playbook(sim, EXAMPLES / 'deploy_with_notification.yml', '-i', 'web1,web2,web3,', extra_env=env,
+                          extra_vars={'release_changes': ['Faster checkout', 'Fix <b>VAT</b> rounding']})
+
+    assert result.returncode == 0, result.stdout[-5000:]
+    assert set(recap(result.stdout)) == {'localhost', 'web1', 'web2', 'web3'}
+    messages = sim.messages()
+    assert len(messages) == 1
+    message = messages[0]
+    assert message['auth'] == 'consumer_key'
+    assert message['from'] == 'deployments@example.com'
+    assert message['to'] == ['shop-team@example.com']
+    assert message['subject'] == '[success] shop v3.1.0 deployed to production'
+    assert '- Faster checkout' in message['content']
+    assert 'Pipeline: https://ci.example.com/shop/pipelines/77' in message['content']
+    assert '<li>Fix &lt;b&gt;VAT&lt;/b&gt; rounding</li>' in message['html_content']
+    assert '<a href="https://ci.example.com/shop/pipelines/77">Pipeline</a>' in message['html_content']
+
+
+def test_deploy_failure_sends_one_failure_message_and_fails_the_pipeline(sim):
+    result = run_playbook(sim, EXAMPLES / 'deploy_with_notification.yml', '-i', 'web1,web2,', extra_env=send_env(),
+                          extra_vars={'deploy_command': 'false'})
+
+    assert result.returncode != 0
+    assert 'The deployment of shop dev failed at: Deploy the release' in result.stdout
+    messages = sim.messages()
+    assert len(messages) == 1, [message['subject'] for message in messages]
+    message = messages[0]
+    assert message['subject'] == '[failure] shop dev failed to deploy to staging'
+    assert 'Result:      FAILURE' in message['content']
+    assert 'Failed at "Deploy the release"' in message['content']
+    assert CONSUMER_SECRET not in result.stdout
+
+
+def test_deploy_check_mode_sends_nothing(sim):
+    result = run_playbook(sim, EXAMPLES / 'deploy_with_notification.yml', '--check', extra_env=send_env())
+
+    assert result.returncode == 0, result.stdout[-5000:]
+    assert sim.messages() == []
+
+
+def days_since(day):
+    return (datetime.datetime.now(datetime.timezone.utc).date() - day).days
+
+
+def old_and_recent(sim, report_type, last_old_day):
+    rows = sim.world.reports[report_type]
+    old = [row for row in rows if row['ts'][:10] <= last_old_day]
+    return old, [row for row in rows if row['ts'][:10] > last_old_day]
+
+
+def test_report_cleanup_schedule_previews_deletes_then_changes_nothing(sim):
+    playbook = EXAMPLES / 'report_cleanup_schedule.yml'
+    # The simulator's reports span 2026-01-01..2026-06-30: keep those from April on.
+    retention = {'report_retention_days': days_since(datetime.date(2026, 4, 1))}
+    assert retention['report_retention_days'] > 0
+    before = dict((report_type, old_and_recent(sim, report_type, '2026-04-01'))
+                  for report_type in ('hardbounce', 'softbounce', 'spam', 'unsub'))
+    assert all(old and recent for old, recent in before.values())
+
+    preview = run_playbook(sim, playbook, '--check', extra_vars=retention, extra_env=dashboard_env())
+    assert preview.returncode == 0, preview.stdout[-5000:]
+    assert writes(sim) == []
+    old_bounces = len(before['hardbounce'][0]) + len(before['softbounce'][0])
+    assert 'bounce reports up to 2026-04-01: %d would be deleted' % old_bounces in preview.stdout
+    assert 'unsub reports up to 2026-04-01: %d would be deleted' % len(before['unsub'][0]) in preview.stdout
+
+    cleanup = run_playbook(sim, playbook, extra_vars=retention, extra_env=dashboard_env())
+    assert cleanup.returncode == 0, cleanup.stdout[-5000:]
+    for report_type, (old, recent) in before.items():
+        remaining = set(row['cid'] for row in sim.world.reports[report_type])
+        assert remaining == set(row['cid'] for row in recent), report_type
+    assert set(path for _method, path in writes(sim)) == {
+        '/web/api/reports/bounce', '/web/api/reports/spam', '/web/api/reports/unsub'}
+
+    sim.clear_requests()
+    rerun = run_playbook(sim, playbook, extra_vars=retention, extra_env=dashboard_env())
+    assert rerun.returncode == 0, rerun.stdout[-5000:]
+    assert recap(rerun.stdout)['localhost']['changed'] == 0
+    assert writes(sim) == []
