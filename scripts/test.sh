@@ -2,7 +2,7 @@
 # The whole test suite, as CI runs it. Stages can be picked: scripts/test.sh unit lint
 #   unit         pytest: the client, modules and plugins in-process, the simulator over HTTP
 #   integration  pytest: real ansible-playbook runs against the simulator
-#   lint         ansible-lint --profile production, antsibull-changelog lint
+#   lint         ansible-lint --profile production, antsibull-changelog lint, docs/reference up to date
 #   sanity       ansible-test sanity, no ignore file
 #   molecule     one molecule scenario per role (delegated driver, localhost)
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -23,6 +23,7 @@ run_integration() {
 run_lint() {
   ansible-lint --profile production
   antsibull-changelog lint
+  bash scripts/docs.sh --check
   [ ! -s tests/sanity/ignore-*.txt ] 2>/dev/null || { echo "sanity ignore files are not allowed"; return 1; }
 }
 
