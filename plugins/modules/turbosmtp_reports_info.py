@@ -51,29 +51,9 @@ options:
       - The UTC offset O(start) and O(end) are in, such as V(+01:00) or V(-05:30).
       - The API uses V(+01:00) when not set.
     type: str
-  count_only:
-    description:
-      - Return only RV(count), with the single count request, and no RV(reports).
-    type: bool
-    default: false
-  limit:
-    description:
-      - Return at most this many rows (the newest), fetching only the pages needed.
-    type: int
-  csv_dest:
-    description:
-      - Write the API's CSV export of the selected reports to this file, on the host that runs the module,
-        instead of returning the rows in RV(reports).
-      - The file is replaced whole or not at all. Its directory must exist.
-      - In check mode nothing is written.
-    type: path
-  concurrency:
-    description:
-      - How many pages are fetched at the same time, from 1 to 32.
-    type: int
-    default: 4
 extends_documentation_fragment:
   - turbosmtp.api.connection
+  - turbosmtp.api.listing
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
 attributes:

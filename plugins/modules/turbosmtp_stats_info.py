@@ -60,29 +60,9 @@ options:
       - Mutually exclusive with O(start), O(end), O(status), O(status_group), O(tz), O(count_only) and O(csv_dest).
     type: int
     choices: [10, 20, 30]
-  count_only:
-    description:
-      - Return only RV(count), with the single count request, and no RV(emails).
-    type: bool
-    default: false
-  limit:
-    description:
-      - Return at most this many rows (the newest), fetching only the pages needed.
-    type: int
-  csv_dest:
-    description:
-      - Write the API's CSV export of the selected messages to this file, on the host that runs the module,
-        instead of returning the rows in RV(emails).
-      - The file is replaced whole or not at all. Its directory must exist.
-      - In check mode nothing is written.
-    type: path
-  concurrency:
-    description:
-      - How many pages are fetched at the same time, from 1 to 32.
-    type: int
-    default: 4
 extends_documentation_fragment:
   - turbosmtp.api.connection
+  - turbosmtp.api.listing
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
 attributes:

@@ -1,0 +1,36 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, turbosmtp.api contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # How the list modules read a list (plugins/module_utils/queries.py listing_argument_spec).
+    DOCUMENTATION = r'''
+options:
+  count_only:
+    description:
+      - Return only RV(count), with the single count request, and no rows.
+    type: bool
+    default: false
+  limit:
+    description:
+      - Return at most this many rows (the newest), fetching only the pages needed.
+    type: int
+  csv_dest:
+    description:
+      - Write the API's CSV export of the selected rows to this file, on the host that runs the module,
+        instead of returning the rows.
+      - The file is replaced whole or not at all. Its directory must exist.
+      - In check mode nothing is written.
+    type: path
+  concurrency:
+    description:
+      - How many pages are fetched at the same time, from 1 to 32.
+    type: int
+    default: 4
+'''
