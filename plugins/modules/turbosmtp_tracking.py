@@ -99,21 +99,27 @@ class Tracking(TurboSMTPModule):
     required_one_of = [('click_tracking', 'open_tracking')]
 
     def run(self):
-        before = dict((option, bool(self.dashboard.tool(tool).get('enabled'))) for option, tool in TOOLS.items())
-        after = dict(before)
-        for option, tool in sorted(TOOLS.items()):
-            wanted = self.params[option]
-            if wanted is None or wanted == before[option]:
-                continue
-            after[option] = wanted
-            if not self.check_mode:
-                answer = self.dashboard.set_tool(tool, wanted)
-                if isinstance(answer, dict) and 'enabled' in answer:
-                    after[option] = bool(answer['enabled'])
+        before = self.current_settings()
+        changes = dict((option, self.params[option]) for option in TOOLS
+                       if self.params[option] is not None and self.params[option] != before[option])
+        after = dict(before, **changes)
+        if not self.check_mode:
+            for option in sorted(changes):
+                after[option] = self.apply(option, changes[option])
         result = dict(changed=after != before, tracking=after)
         if self.module._diff:
             result['diff'] = dict(before=before, after=after)
         return result
+
+    def current_settings(self):
+        return dict((option, bool(self.dashboard.tool(tool).get('enabled'))) for option, tool in TOOLS.items())
+
+    def apply(self, option, enabled):
+        """Switch one tool; the API's answer is the truth about the state after (a tool may be forced)."""
+        answer = self.dashboard.set_tool(TOOLS[option], enabled)
+        if isinstance(answer, dict) and 'enabled' in answer:
+            return bool(answer['enabled'])
+        return enabled
 
 
 def main():
