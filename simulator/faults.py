@@ -40,6 +40,13 @@ class Fault:
         self.seconds = 30.0 if seconds is None else seconds
         self.when = when
 
+    @property
+    def answer_status(self):
+        """The status the client will see, or None when no answer is sent."""
+        if self.kind in ("drop", "hang"):
+            return None
+        return 200 if self.kind == "malformed" else self.status
+
     def matches(self, method, path):
         if self.method and self.method != method.upper():
             return False

@@ -82,8 +82,10 @@ class _Handler(BaseHTTPRequestHandler):
         if sim.latency_ms:
             time.sleep(sim.latency_ms / 1000.0)
         fault = sim.faults.take(self.command, path)
+        # The record is complete before the client can read the answer and look at the log.
         if fault is not None and fault.when == "before":
-            record["status"] = self._deliver_fault(fault)
+            record["status"] = fault.answer_status
+            self._deliver_fault(fault)
             return
         try:
             response = sim.api.handle(request)
@@ -92,7 +94,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = json_response(500, _SERVER_ERROR)
         if fault is not None:
             # "after": the request took effect; the client just never learns it.
-            record["status"] = self._deliver_fault(fault)
+            record["status"] = fault.answer_status
+            self._deliver_fault(fault)
             return
         record["status"] = response.status
         self._write(response)
@@ -124,28 +127,24 @@ class _Handler(BaseHTTPRequestHandler):
         return body, len(body), False
 
     def _deliver_fault(self, fault):
-        """Send (or withhold) the faulty answer; returns the status sent, if any."""
+        """Send (or withhold) the faulty answer."""
         if fault.kind == "drop":
             self._abort_connection()
-            return None
-        if fault.kind == "hang":
+        elif fault.kind == "hang":
             self.server.simulator.stopping.wait(fault.seconds)
             self._abort_connection()
-            return None
-        if fault.kind == "malformed":
+        elif fault.kind == "malformed":
             self._write_bytes(200, "application/json; charset=utf-8", _MALFORMED_BODY, {})
-            return 200
-        if fault.kind == "html":
+        elif fault.kind == "html":
             reason = self.responses.get(fault.status, ("Error",))[0]
             page = _HTML_PAGE.format(status=fault.status, reason=reason).encode("utf-8")
             self._write_bytes(fault.status, "text/html", page, {})
-            return fault.status
-        headers = {}
-        if fault.retry_after is not None:
-            headers["Retry-After"] = str(fault.retry_after)
-        self._write(json_response(fault.status, _FAULT_BODIES.get(fault.status, _SERVER_ERROR),
-                                  headers=headers))
-        return fault.status
+        else:
+            headers = {}
+            if fault.retry_after is not None:
+                headers["Retry-After"] = str(fault.retry_after)
+            self._write(json_response(fault.status, _FAULT_BODIES.get(fault.status, _SERVER_ERROR),
+                                      headers=headers))
 
     def _abort_connection(self):
         self.close_connection = True
