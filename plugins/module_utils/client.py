@@ -326,7 +326,20 @@ class DashboardClient(_HttpClient):
 
     def call(self, method, path, params=None, json=None):
         self.ensure_token()
+        token = self.api_token
+        try:
+            return self.request_json(method, path, params=params, json=json)
+        except TurboSMTPError as error:
+            if not (error.status == 401 and self._owns_token):
+                raise
+        # A token we asked for lasts an hour; a long-running caller (an event source) logs in again once.
+        self._renew_token(token)
         return self.request_json(method, path, params=params, json=json)
+
+    def _renew_token(self, expired):
+        with self._login_lock:
+            if self.api_token == expired:
+                self.api_token = self.authorize(self.email, self.password)
 
     # Account
 

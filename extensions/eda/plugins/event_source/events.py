@@ -235,13 +235,12 @@ class Position:
 class StatsPoller:
     """One poll: read the stats rows from the position's cursor up to now (blocking; run it in a thread)."""
 
-    def __init__(self, client, statuses, overlap, login_with_password):
+    def __init__(self, client, statuses, overlap):
         self.client = client
         self.filter = stats_filter(statuses)
         self.overlap = overlap
-        self.login_with_password = login_with_password
 
-    def query(self, since):
+    def rows_since(self, since):
         start = since.replace(microsecond=0) - self.overlap
         params = {
             'start': start.strftime(STATS_DATETIME_FORMAT),
@@ -252,16 +251,6 @@ class StatsPoller:
             params['filter'] = self.filter
         rows, _count = self.client.list_all(STATS_PATH, params, STATS_PAGE_SIZE, key='id')
         return rows
-
-    def rows_since(self, since):
-        try:
-            return self.query(since)
-        except TurboSMTPError as error:
-            # The token we asked for lasts an hour; a long-running source logs in again once.
-            if error.status == 401 and self.login_with_password:
-                self.client.api_token = None
-                return self.query(since)
-            raise
 
 
 def first_start(args):
@@ -294,7 +283,7 @@ async def main(queue, args):
     client = DashboardClient(options['dashboard_url'], api_token=options['api_token'], email=options['email'],
                              password=options['password'], timeout=options['timeout'], retries=options['retries'],
                              validate_certs=options['validate_certs'])
-    poller = StatsPoller(client, statuses, overlap, login_with_password=not options['api_token'])
+    poller = StatsPoller(client, statuses, overlap)
     loop = asyncio.get_running_loop()
     try:
         while True:

@@ -403,3 +403,23 @@ def test_a_failed_export_leaves_no_file_behind(sim, dashboard, tmp_path):
     with pytest.raises(TurboSMTPError):
         dashboard.download('/web/api/reports/spam/all/csv', {}, str(tmp_path / 'spam.csv'))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_token_the_client_asked_for_is_renewed_once_it_expires(sim):
+    client = DashboardClient(sim.url, email=EMAIL, password=PASSWORD)
+    client.user_info()
+    sim.advance_clock(3601)
+    assert client.user_info()['email'] == EMAIL
+    client.close()
+    assert [r['path'] for r in sim.requests()] == ['/api/authorize', '/api/user/info', '/api/user/info', '/api/authorize',
+                                                   '/api/user/info', '/api/deauthorize']
+    assert [r['status'] for r in sim.requests(path='/api/user/info')] == [200, 401, 200]
+
+
+def test_a_given_token_that_expired_is_reported_not_replaced(sim):
+    token = DashboardClient(sim.url).authorize(EMAIL, PASSWORD)
+    sim.advance_clock(3601)
+    sim.clear_requests()
+    with pytest.raises(TurboSMTPError, match='Invalid authorization token'):
+        DashboardClient(sim.url, api_token=token, email=EMAIL, password=PASSWORD).user_info()
+    assert [r['path'] for r in sim.requests()] == ['/api/user/info']
