@@ -33,4 +33,13 @@ options:
       - How many pages are fetched at the same time, from 1 to 32.
     type: int
     default: 4
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify the account. With O(csv_dest), check mode writes no file.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
 '''

@@ -65,15 +65,6 @@ extends_documentation_fragment:
   - turbosmtp.api.listing
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
-attributes:
-  check_mode:
-    support: full
-    details:
-      - This action does not modify the account. With O(csv_dest), check mode writes no file.
-  diff_mode:
-    support: N/A
-    details:
-      - This action does not modify state.
 '''
 
 EXAMPLES = r'''
