@@ -5,11 +5,14 @@
 #   lint         ansible-lint --profile production, antsibull-changelog lint, docs/reference up to date
 #   sanity       ansible-test sanity, no ignore file
 #   molecule     one molecule scenario per role (delegated driver, localhost)
+#   ecosystem    the built tarball under the ecosystem's own tools: galaxy-importer, ansible-rulebook,
+#                ansible-builder create
+#   matrix       unit, integration and sanity again on the oldest ansible-core we claim
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit integration lint sanity molecule)
+[ ${#stages[@]} -gt 0 ] || stages=(unit integration lint sanity molecule ecosystem matrix)
 workers=$(python -c 'import os; print(min(4, os.cpu_count() or 1))')
 
 run_unit() {
@@ -24,11 +27,20 @@ run_lint() {
   ansible-lint --profile production
   antsibull-changelog lint
   bash scripts/docs.sh --check
+  bash scripts/lint_extensions.sh
   [ ! -s tests/sanity/ignore-*.txt ] 2>/dev/null || { echo "sanity ignore files are not allowed"; return 1; }
 }
 
 run_sanity() {
   bash scripts/sanity.sh
+}
+
+run_ecosystem() {
+  bash scripts/ecosystem.sh
+}
+
+run_matrix() {
+  bash scripts/matrix.sh
 }
 
 run_molecule() {

@@ -2,7 +2,7 @@
 
 import threading
 
-FAULT_KINDS = ("status", "html", "malformed", "drop", "hang")
+FAULT_KINDS = ("status", "html", "malformed", "drop", "hang", "body")
 FAULT_WHEN = ("before", "after")
 
 
@@ -12,7 +12,7 @@ class FaultError(ValueError):
 
 class Fault:
     def __init__(self, kind, count=1, method=None, path=None, status=None, retry_after=None,
-                 seconds=None, when="before"):
+                 seconds=None, when="before", body=None, content_type=None):
         if kind not in FAULT_KINDS:
             raise FaultError("kind must be one of %s" % ", ".join(FAULT_KINDS))
         if when is None:
@@ -28,7 +28,11 @@ class Fault:
         if count < 1:
             raise FaultError("count must be at least 1")
         if status is None:
-            status = 502 if kind == "html" else 500
+            status = {"html": 502, "body": 200}.get(kind, 500)
+        if kind == "body" and body is None:
+            raise FaultError("a body fault needs a body: any JSON value, or a string sent as it is")
+        if content_type is not None and not isinstance(content_type, str):
+            raise FaultError("content_type must be a string")
         if not 100 <= status <= 599:
             raise FaultError("status must be an HTTP status code")
         self.kind = kind
@@ -39,6 +43,9 @@ class Fault:
         self.retry_after = retry_after
         self.seconds = 30.0 if seconds is None else seconds
         self.when = when
+        # kind "body": an odd but well-formed answer (an error object under 200, JSON on a CSV path...).
+        self.body = body
+        self.content_type = content_type
 
     @property
     def answer_status(self):
@@ -50,12 +57,15 @@ class Fault:
     def matches(self, method, path):
         if self.method and self.method != method.upper():
             return False
+        if self.path and self.path.endswith("$"):
+            return path == self.path[:-1]
         return not self.path or path.startswith(self.path)
 
     def to_dict(self):
         return {"kind": self.kind, "count": self.count, "method": self.method, "path": self.path,
                 "status": self.status, "retry_after": self.retry_after,
-                "seconds": self.seconds, "when": self.when}
+                "seconds": self.seconds, "when": self.when, "body": self.body,
+                "content_type": self.content_type}
 
 
 class FaultQueue:

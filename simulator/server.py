@@ -1,6 +1,7 @@
 """HTTP plumbing: the threaded server, fault delivery, the /_sim/ control API
 and the ``Simulator`` object that ties them together."""
 
+import json
 import socket
 import sys
 import threading
@@ -135,6 +136,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._abort_connection()
         elif fault.kind == "malformed":
             self._write_bytes(200, "application/json; charset=utf-8", _MALFORMED_BODY, {})
+        elif fault.kind == "body":
+            if isinstance(fault.body, str):
+                payload, default_type = fault.body.encode("utf-8"), "text/plain; charset=utf-8"
+            else:
+                payload, default_type = json.dumps(fault.body).encode("utf-8"), "application/json; charset=utf-8"
+            self._write_bytes(fault.status, fault.content_type or default_type, payload, {})
         elif fault.kind == "html":
             reason = self.responses.get(fault.status, ("Error",))[0]
             page = _HTML_PAGE.format(status=fault.status, reason=reason).encode("utf-8")
@@ -233,7 +240,8 @@ class _Control:
             return json_response(200, sim.faults.list())
         if route == ("POST", "/_sim/faults"):
             fault = sim.add_fault(**{k: payload.get(k) for k in (
-                "kind", "count", "method", "path", "status", "retry_after", "seconds", "when")})
+                "kind", "count", "method", "path", "status", "retry_after", "seconds", "when", "body",
+                "content_type")})
             return json_response(201, fault.to_dict())
         if route == ("DELETE", "/_sim/faults"):
             sim.clear_faults()
@@ -336,9 +344,9 @@ class Simulator:
         self.world.set_credits(credits)
 
     def add_fault(self, kind, count=1, method=None, path=None, status=None, retry_after=None,
-                  seconds=None, when="before"):
+                  seconds=None, when="before", body=None, content_type=None):
         return self.faults.add(Fault(kind, count, method, path, status, retry_after, seconds,
-                                     when))
+                                     when, body, content_type))
 
     def clear_faults(self):
         self.faults.clear()

@@ -181,3 +181,30 @@ def test_latency_is_concurrent(sim, client):
     started = time.time()
     requests.get(sim.url + "/_sim/health", timeout=5)
     assert time.time() - started < 0.1  # control requests skip latency
+
+
+def test_body_fault_answers_odd_but_well_formed_bodies(client, sim):
+    sim.add_fault("body", path="/api/user/info$", body={"errorCode": 9, "message": "Token not found"})
+    sim.add_fault("body", path="/api/stats/emails/csv", body="<html>login</html>", content_type="text/html")
+    sim.add_fault("body", method="DELETE", status=200, body={"success": False})
+    answer = client.get("/api/user/info")
+    assert (answer.status_code, answer.json()) == (200, {"errorCode": 9, "message": "Token not found"})
+    answer = client.get("/api/stats/emails/csv")
+    assert (answer.status_code, answer.headers["Content-Type"], answer.text) == (200, "text/html", "<html>login</html>")
+    answer = client.request("DELETE", "/web/api/reports/spam", params={"ids": "1"})
+    assert answer.json() == {"success": False}
+    assert sim.faults.list() == []
+
+
+def test_a_path_ending_in_dollar_matches_only_that_path(client, sim):
+    sim.add_fault("body", path="/api/stats/panes/emails$", body=[])
+    assert client.get("/api/stats/panes/emails/count", params={"start": "2026-01-01 00:00:00",
+                                                               "end": "2026-01-02 00:00:00"}).json() != []
+    assert len(sim.faults.list()) == 1
+    assert client.get("/api/stats/panes/emails").json() == []
+
+
+def test_a_body_fault_needs_a_body(sim):
+    answer = requests.post(sim.url + "/_sim/faults", json={"kind": "body"}, timeout=5)
+    assert answer.status_code == 400
+    assert "needs a body" in answer.json()["error"]
