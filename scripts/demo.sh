@@ -2,7 +2,7 @@
 # The main job: start the bundled simulator and run the demo playbook against it,
 # showing what the collection does. Nothing leaves this machine.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-cd "$REPO"
+cd "$REPO" || exit 1
 
 log=$(mktemp)
 python -m simulator --port 0 --quiet > "$log" 2>&1 &

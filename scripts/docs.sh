@@ -2,7 +2,7 @@
 # Generate the per-module, per-plugin and per-role reference in docs/reference/ from the
 # plugins' own documentation. With --check, fail if docs/reference/ is out of date instead.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-cd "$REPO"
+cd "$REPO" || exit 1
 
 generate() {
   antsibull-docs collection --use-current --fail-on-error --output-format simplified-rst --squash-hierarchy \

@@ -1,5 +1,8 @@
+# shellcheck shell=bash
 # Sourced by the other scripts: one virtualenv with pinned tools, and the collection
 # visible to Ansible as turbosmtp.api wherever the checkout lives.
+# TURBOSMTP_VENV picks another virtualenv; with TURBOSMTP_SKIP_BOOTSTRAP=1 it is used as it is
+# (scripts/matrix.sh installs an older ansible-core there, which requirements-dev.txt would replace).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${TURBOSMTP_VENV:-$REPO/.venv}
@@ -21,7 +24,11 @@ bootstrap() {
   fi
 }
 
-bootstrap
+if [ "${TURBOSMTP_SKIP_BOOTSTRAP:-0}" = 1 ]; then
+  [ -x "$VENV/bin/python" ] || { echo "TURBOSMTP_SKIP_BOOTSTRAP=1 but $VENV has no bin/python" >&2; exit 1; }
+else
+  bootstrap
+fi
 export PATH="$VENV/bin:$PATH"
 
 # Ansible finds collections below <path>/ansible_collections/<namespace>/<name>.

@@ -9,7 +9,7 @@
 #                ansible-builder create
 #   matrix       unit, integration and sanity again on the oldest ansible-core we claim
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-cd "$REPO"
+cd "$REPO" || exit 1
 
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(unit integration lint sanity molecule ecosystem matrix)
@@ -24,11 +24,16 @@ run_integration() {
 }
 
 run_lint() {
-  ansible-lint --profile production
-  antsibull-changelog lint
-  bash scripts/docs.sh --check
-  bash scripts/lint_extensions.sh
-  [ ! -s tests/sanity/ignore-*.txt ] 2>/dev/null || { echo "sanity ignore files are not allowed"; return 1; }
+  # Every check runs, and any failure fails the stage (a function called from `if` runs without set -e).
+  local failed=0 ignore_file
+  ansible-lint --profile production || failed=1
+  antsibull-changelog lint || failed=1
+  bash scripts/docs.sh --check || failed=1
+  bash scripts/lint_extensions.sh || failed=1
+  for ignore_file in tests/sanity/ignore-*.txt; do
+    [ ! -s "$ignore_file" ] || { echo "sanity ignore files are not allowed: $ignore_file"; failed=1; }
+  done
+  return "$failed"
 }
 
 run_sanity() {

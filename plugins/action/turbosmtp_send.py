@@ -11,15 +11,22 @@ __metaclass__ = type
 
 import base64
 import os
+import traceback
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.message import MAX_MESSAGE_BYTES
+from ansible_collections.turbosmtp.api.plugins.module_utils.message import (
+    MAX_FILE_BYTES,
+    check_regular_file,
+    read_regular_file,
+)
 
 MODULE = 'turbosmtp.api.turbosmtp_send'
+# A vault file holds its content hex encoded, with a header and line breaks: a little over twice the size.
+MAX_VAULT_FILE_BYTES = MAX_FILE_BYTES * 2 + 64 * 1024
 
 
 class ActionModule(ActionBase):
@@ -36,6 +43,12 @@ class ActionModule(ActionBase):
             except AnsibleError as error:
                 result.update(failed=True, msg=to_text(error.message))
                 return result
+            except Exception as error:
+                # A bug of ours must still end the task with one clear msg, never a bare traceback.
+                result.update(failed=True, exception=traceback.format_exc(),
+                              msg='turbosmtp_send could not read the attachments on the controller: %s: %s'
+                                  % (type(error).__name__, to_text(error)))
+                return result
         result.update(self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars))
         return result
 
@@ -49,16 +62,24 @@ class ActionModule(ActionBase):
         return dict(message, attachments=attachments)
 
     def _read_attachment(self, label, attachment):
+        if attachment.get('content') is not None:
+            # Both set is refused by the module too, but only once the file has replaced the path here.
+            raise AnsibleError('%s: set either path or content, not both' % label)
         path = to_text(attachment['path'])
         source = None
         try:
-            source = self._loader.get_real_file(self._find_needle('files', path), decrypt=True)
-            if os.path.getsize(source) * 4 // 3 >= MAX_MESSAGE_BYTES:
-                raise AnsibleError('file too large for a message under 24 MB once base64 encoded')
-            with open(source, 'rb') as handle:
-                content = base64.b64encode(handle.read()).decode('ascii')
-        except (AnsibleError, IOError, OSError) as error:
-            reason = error.message if isinstance(error, AnsibleError) else error
+            found = self._find_needle('files', path)
+            # Before the loader opens it: a FIFO or a device under files/ must fail, not block or never end.
+            check_regular_file(os.stat(found), max_bytes=MAX_VAULT_FILE_BYTES)
+            source = self._loader.get_real_file(found, decrypt=True)
+            content = base64.b64encode(read_regular_file(source)).decode('ascii')
+        except (AnsibleError, IOError, OSError, ValueError) as error:
+            if isinstance(error, AnsibleError):
+                reason = error.message
+            elif isinstance(error, (IOError, OSError)):
+                reason = error.strerror or error
+            else:
+                reason = error
             raise AnsibleError('%s.path: cannot read %s on the controller: %s' % (label, path, to_text(reason)))
         finally:
             if source is not None:

@@ -165,6 +165,7 @@ EXAMPLES = r'''
 
 import os
 import time
+import unicodedata
 from html import escape
 
 from ansible.plugins.callback import CallbackBase
@@ -177,6 +178,25 @@ COUNTERS = ('ok', 'changed', 'failures', 'unreachable', 'skipped', 'rescued', 'i
 COUNTER_LABELS = ('ok', 'changed', 'failed', 'unreachable', 'skipped', 'rescued', 'ignored')
 # A mail is no place for a whole stack of output: long messages are cut.
 MAX_MSG_CHARS = 2000
+# Line and paragraph separators that some mail software treats as line breaks, besides the control characters.
+HEADER_BREAKERS = (u'\u2028', u'\u2029')
+
+
+def header_breaker(value):
+    """The first character of value that could end a mail header line or inject another header, or None."""
+    for character in value:
+        if character in HEADER_BREAKERS or unicodedata.category(character) == 'Cc':
+            return character
+    return None
+
+
+class UnsafeHeader(ValueError):
+    """A from, to or subject that would put a control character or line break into a mail header."""
+
+    def __init__(self, setting, character):
+        super(UnsafeHeader, self).__init__(
+            '%s contains a control character or line break (U+%04X); the mail was not sent, as it could add '
+            'or change mail headers' % (setting, ord(character)))
 
 
 def _result_parts(result):
@@ -329,12 +349,16 @@ class CallbackModule(CallbackBase):
         when = self.get_option('on')
         if when == 'failure' and not summary.failed or when == 'change' and not (summary.changed or summary.failed):
             return
-        recipients = [address.strip() for address in self.get_option('to') or [] if address and address.strip()]
-        if not recipients or not self.get_option('sender'):
+        recipients = [str(address).strip() for address in self.get_option('to') or [] if address and str(address).strip()]
+        sender = self.get_option('sender')
+        if not recipients or not sender:
             raise ValueError('set the recipients (TURBOSMTP_NOTIFY_TO or "to" in [callback_turbosmtp_notify]) and the '
                              'sender (TURBOSMTP_NOTIFY_FROM or "sender")')
+        self.check_header('the sender (TURBOSMTP_NOTIFY_FROM or "sender")', sender)
+        for recipient in recipients:
+            self.check_header('a recipient (TURBOSMTP_NOTIFY_TO or "to")', recipient)
         message = {
-            'from': self.get_option('sender'),
+            'from': sender,
             'to': ', '.join(recipients),
             'subject': self.subject(summary),
             'content': summary.text(),
@@ -349,14 +373,29 @@ class CallbackModule(CallbackBase):
         except TurboSMTPError as error:
             raise ValueError(error.message)
         finally:
-            client.close()
+            self.close_quietly(client)
         self._display.vvv('turbosmtp.api.notify: run summary sent to %s (mid %s)' % (message['to'], mid))
+
+    def close_quietly(self, client):
+        try:
+            client.close()
+        except Exception as error:  # pylint: disable=broad-except
+            self._display.vvv('turbosmtp.api.notify: could not close the connection to the send host: %s' % error)
+
+    @staticmethod
+    def check_header(setting, value):
+        character = header_breaker(str(value))
+        if character is not None:
+            raise UnsafeHeader(setting, character)
 
     def subject(self, summary):
         template = self.get_option('subject') or DEFAULT_SUBJECT
+        self.check_header('the subject setting (TURBOSMTP_NOTIFY_SUBJECT or "subject")', template)
         try:
-            return template.format(**summary.fields())
+            subject = template.format(**summary.fields())
         except (KeyError, IndexError, ValueError, AttributeError) as error:
             self._display.warning('turbosmtp.api.notify: the subject %r cannot be formatted (%s: %s); using the default'
                                   % (template, type(error).__name__, error))
-            return DEFAULT_SUBJECT.format(**summary.fields())
+            subject = DEFAULT_SUBJECT.format(**summary.fields())
+        self.check_header('the subject formatted from the run (its playbook name, for example)', subject)
+        return subject

@@ -26,6 +26,10 @@ options:
       - Write the API's CSV export of the selected rows to this file, on the host that runs the module,
         instead of returning the rows.
       - The file is replaced whole or not at all. Its directory must exist.
+      - The export is asked for in a single request, with the same selection as the rows and without C(page)
+        (which the API documentation lists on the report exports); the file holds what that one answer holds.
+      - An answer that is not CSV, such as an error object under HTTP 200, a JSON or HTML C(Content-Type), or a
+        body that is a JSON object or list, fails the task and leaves the file as it was.
       - In check mode nothing is written.
     type: path
   concurrency:

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import random
 import tempfile
@@ -49,6 +50,10 @@ IDEMPOTENT_METHODS = ('GET', 'PUT', 'DELETE')
 MAX_RETRY_AFTER = 120.0
 ERROR_BODY_PREVIEW = 200
 DOWNLOAD_CHUNK = 64 * 1024
+# A CSV export this small is checked for being JSON in disguise; a JSON error body is never this big.
+JSON_SNIFF_LIMIT = 1024 * 1024
+# The API's error code for a token that is expired, revoked or unknown.
+INVALID_TOKEN = 3
 
 
 class TurboSMTPError(Exception):
@@ -99,6 +104,65 @@ def parse_error_body(body):
     if 'message' in body:
         return None, str(body['message']), None
     return None
+
+
+def is_error_body(body):
+    """True when a body is one of the API's error objects, whatever the HTTP status it came with.
+
+    The seed documents errors under ``HTTP/1.1 200 OK`` (a failed login, an unknown token):
+    ``{"errorCode": n, "message": ...}``, ``{"error": n, "message": ...}``, and on the send
+    host ``{"message": "error", "errors": ...}``. No documented success body has these keys
+    (a send's success is ``{"message": "OK", "mid": n}``; stats rows carry ``"error": null``
+    but come inside a list).
+    """
+    if not isinstance(body, dict):
+        return False
+    if body.get('errorCode') is not None:
+        return True
+    if body.get('error') not in (None, False, '') and 'message' in body:
+        return True
+    return body.get('message') == 'error' and 'errors' in body
+
+
+def row_identity(row):
+    """A text equal for two rows exactly when every field of theirs is equal.
+
+    Two different rows may share an ``id`` (stats) or a ``cid`` (reports) - the seed's own
+    examples do - so only a row identical in every field is the same row seen twice.
+    """
+    return json.dumps(row, sort_keys=True, separators=(',', ':'), default=str)
+
+
+def _kind(value):
+    """How an answer looks, for messages that must not quote it (it may hold account data)."""
+    if isinstance(value, dict):
+        return 'an object'
+    if isinstance(value, list):
+        return 'a list'
+    if value is None:
+        return 'null'
+    return 'a %s' % type(value).__name__
+
+
+def expect_object(answer, label, keys=()):
+    """The answer when it is a JSON object holding ``keys``, else a TurboSMTPError naming the request."""
+    if not isinstance(answer, dict):
+        raise TurboSMTPError('turboSMTP request %s returned %s where an object was expected' % (label, _kind(answer)))
+    missing = [key for key in keys if key not in answer]
+    if missing:
+        raise TurboSMTPError('turboSMTP request %s returned an object without %s' % (label, ', '.join(missing)))
+    return answer
+
+
+def expect_rows(answer, label):
+    """The answer when it is a list of JSON objects, else a TurboSMTPError naming the request."""
+    if not isinstance(answer, list):
+        raise TurboSMTPError('turboSMTP request %s returned %s where a list was expected' % (label, _kind(answer)))
+    for index, row in enumerate(answer):
+        if not isinstance(row, dict):
+            raise TurboSMTPError('turboSMTP request %s returned a list whose item %d is %s, not an object'
+                                 % (label, index, _kind(row)))
+    return answer
 
 
 def _preview(text):
@@ -233,10 +297,12 @@ class _HttpClient:
         except ValueError:
             parsed = None
         if parsed is None:
-            code, api_message, details = None, 'unexpected response: %s' % _preview(response.text), None
-        else:
-            code, api_message, details = parsed
-        message = 'turboSMTP request %s failed with HTTP %d: %s' % (label, response.status_code, api_message)
+            parsed = None, 'unexpected response: %s' % _preview(response.text), None
+        return self._api_error(label, response.status_code, parsed, attempts, at_most_once and response.status_code >= 500)
+
+    def _api_error(self, label, status, parsed, attempts=0, may_have_been_sent=False):
+        code, api_message, details = parsed
+        message = 'turboSMTP request %s failed with HTTP %d: %s' % (label, status, api_message)
         extras = []
         if code is not None:
             extras.append('error code %s' % code)
@@ -246,22 +312,25 @@ class _HttpClient:
             extras.append('after %d retries' % attempts)
         if extras:
             message += ' (%s)' % '; '.join(extras)
-        may_have_been_sent = at_most_once and response.status_code >= 500
         if may_have_been_sent:
             message += '; the message may or may not have been sent, so it was not retried'
-        return TurboSMTPError(message, status=response.status_code, error_code=code, details=details,
+        return TurboSMTPError(message, status=status, error_code=code, details=details,
                               may_have_been_sent=may_have_been_sent)
 
     def request_json(self, method, path, params=None, json=None, at_most_once=False):
+        """Send one request and return its JSON answer; an error object is an error whatever the status."""
         response = self.request(method, path, params=params, json=json, at_most_once=at_most_once)
         try:
-            return response.json()
+            answer = response.json()
         except ValueError:
             message = ('turboSMTP request %s %s returned HTTP %d with a body that is not JSON: %s'
                        % (method, path, response.status_code, _preview(response.text)))
             if at_most_once:
                 message += '; the message may or may not have been sent, so it was not retried'
             raise TurboSMTPError(message, status=response.status_code, may_have_been_sent=at_most_once)
+        if is_error_body(answer):
+            raise self._api_error('%s %s' % (method, path), response.status_code, parse_error_body(answer))
+        return answer
 
 
 class DashboardClient(_HttpClient):
@@ -298,7 +367,7 @@ class DashboardClient(_HttpClient):
         if no_expire:
             body['no_expire'] = '1'
         answer = self.request_json('POST', '/api/authorize', json=body)
-        if not isinstance(answer, dict) or not answer.get('auth'):
+        if not isinstance(answer, dict) or not isinstance(answer.get('auth'), str) or not answer['auth']:
             raise TurboSMTPError('turboSMTP request POST /api/authorize returned no token')
         return answer['auth']
 
@@ -330,7 +399,7 @@ class DashboardClient(_HttpClient):
         try:
             return self.request_json(method, path, params=params, json=json)
         except TurboSMTPError as error:
-            if not (error.status == 401 and self._owns_token):
+            if not (self._owns_token and (error.status == 401 or error.error_code == INVALID_TOKEN)):
                 raise
         # A token we asked for lasts an hour; a long-running caller (an event source) logs in again once.
         self._renew_token(token)
@@ -341,40 +410,67 @@ class DashboardClient(_HttpClient):
             if self.api_token == expired:
                 self.api_token = self.authorize(self.email, self.password)
 
+    def get_object(self, path, keys=(), params=None):
+        """GET an answer that must be a JSON object holding ``keys``."""
+        return expect_object(self.call('GET', path, params=params), 'GET %s' % path, keys)
+
+    def get_rows(self, path, params=None):
+        """GET an answer that must be a list of JSON objects."""
+        return expect_rows(self.call('GET', path, params=params), 'GET %s' % path)
+
     # Account
 
     def user_info(self):
-        return self.call('GET', '/api/user/info')
+        return self.get_object('/api/user/info')
 
     def plans(self):
-        return self.call('GET', '/api/plans')
+        return self.get_rows('/api/plans')
 
     def subaccounts(self):
-        return self.call('GET', '/api/useraccounts/summary')
+        return self.get_rows('/api/useraccounts/summary')
 
     # Tools
 
     def tool(self, name):
-        return self.call('GET', '/api/tools/%s' % name)
+        """A tool object; its ``enabled`` is checked to be a boolean, the one field callers decide on."""
+        path = '/api/tools/%s' % name
+        return _checked_tool(self.get_object(path, keys=('enabled',)), 'GET %s' % path)
 
     def set_tool(self, name, enabled):
-        return self.call('PUT', '/api/tools/%s/%s' % (name, 'enable' if enabled else 'disable'))
+        """Switch a tool on or off; returns the tool object the API answers, as tool() does."""
+        path = '/api/tools/%s/%s' % (name, 'enable' if enabled else 'disable')
+        answer = expect_object(self.call('PUT', path), 'PUT %s' % path, keys=('enabled',))
+        return _checked_tool(answer, 'PUT %s' % path)
+
+    # Reports
+
+    def delete_reports(self, path, ids=None):
+        """DELETE reports (``ids``, or everything the path names when None); the API must answer {"success": true}."""
+        answer = self.call('DELETE', path, params=None if ids is None else {'ids': ','.join(ids)})
+        if not (isinstance(answer, dict) and answer.get('success') is True):
+            shown = _preview(json.dumps(answer)) if isinstance(answer, dict) else _kind(answer)
+            raise TurboSMTPError('turboSMTP request DELETE %s did not answer {"success": true} but %s' % (path, shown))
 
     # Paging
 
     def count(self, path, params):
         answer = self.call('GET', path, params=params)
-        try:
-            return int(answer['count'])
-        except (TypeError, KeyError, ValueError):
+        count = answer.get('count') if isinstance(answer, dict) else None
+        if isinstance(count, str) and count.strip().isascii() and count.strip().isdigit():
+            count = int(count)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise TurboSMTPError('turboSMTP request GET %s returned no count: %s' % (path, _preview(str(answer))))
+        return count
 
     def fetch_pages(self, path, params, total, page_size, limit=None, concurrency=4, key=None):
         """Fetch every page of a list that holds ``total`` rows, in API order.
 
-        Pages are fetched concurrently; rows that moved across a page boundary while we
-        read (new rows arrive at the top) are dropped by ``key``, and a full last page
-        means the list grew, so reading goes on until a short page.
+        Pages are fetched concurrently. New rows arrive at the top while we read, so a row
+        may move across a page boundary and come back on the next page: a row identical in
+        every field to one of an earlier page is dropped. Rows that only share an id are
+        different rows and are all kept. A full last page means the list grew, so reading
+        goes on until a short page. ``key`` is ignored; it is accepted so that callers
+        written when rows were told apart by one field keep working.
         """
         wanted = total if limit is None else min(total, limit)
         pages = -(-wanted // page_size)
@@ -384,7 +480,7 @@ class DashboardClient(_HttpClient):
         self.ensure_token()
 
         def fetch(page):
-            return self.call('GET', path, params=dict(params, page=page))
+            return expect_rows(self.call('GET', path, params=dict(params, page=page)), 'GET %s page %d' % (path, page))
 
         batches = []
         if pages:
@@ -394,49 +490,89 @@ class DashboardClient(_HttpClient):
         while batches and len(batches[-1]) == page_size and (limit is None or sum(map(len, batches)) < limit):
             batches.append(fetch(next_page))
             next_page += 1
-        return _unique_rows(batches, key, limit)
+        return _unique_rows(batches, limit)
 
     def list_all(self, path, params, page_size, limit=None, concurrency=4, key=None):
         total = self.count(path + '/count', params)
-        return self.fetch_pages(path, params, total, page_size, limit=limit, concurrency=concurrency, key=key), total
+        return self.fetch_pages(path, params, total, page_size, limit=limit, concurrency=concurrency), total
 
     def download(self, path, params, dest):
         """Stream a CSV export to ``dest`` without holding it in memory; return its size.
 
         The file appears whole or not at all: it is written next to ``dest`` and renamed.
+        An answer that is not CSV (a JSON or HTML type, or a body that is a JSON object or
+        list) fails and leaves ``dest`` as it was.
         """
         self.ensure_token()
+        label = 'GET %s' % path
         response = self.request('GET', path, params=params, stream=True)
         directory = os.path.dirname(os.path.abspath(dest))
-        handle, partial = tempfile.mkstemp(prefix='.turbosmtp-', suffix='.csv', dir=directory)
+        partial = None
         size = 0
         try:
+            content_type = response.headers.get('Content-Type', '').split(';')[0].strip().lower()
+            if 'json' in content_type or 'html' in content_type:
+                start = next(response.iter_content(chunk_size=JSON_SNIFF_LIMIT), b'')
+                raise self._not_csv(label, response.status_code, content_type, start.decode('utf-8', 'replace'), dest)
+            handle, partial = tempfile.mkstemp(prefix='.turbosmtp-', suffix='.csv', dir=directory)
             with os.fdopen(handle, 'wb') as output:
                 for chunk in response.iter_content(chunk_size=DOWNLOAD_CHUNK):
                     output.write(chunk)
                     size += len(chunk)
+            disguised = _json_in_file(partial) if size <= JSON_SNIFF_LIMIT else None
+            if disguised is not None:
+                raise self._not_csv(label, response.status_code, content_type or 'no type', disguised, dest)
             os.replace(partial, dest)
         except requests.exceptions.RequestException as exc:
             raise TurboSMTPError('turboSMTP request GET %s failed while downloading (%s)' % (path, type(exc).__name__))
         finally:
             response.close()
-            if os.path.exists(partial):
+            if partial is not None and os.path.exists(partial):
                 os.remove(partial)
         return size
 
+    def _not_csv(self, label, status, content_type, text, dest):
+        try:
+            parsed = parse_error_body(json.loads(text))
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed[0] is not None:
+            error = self._api_error(label, status, parsed)
+            return TurboSMTPError('%s instead of CSV; %s was left as it was' % (error.message, dest), status=status,
+                                  error_code=error.error_code, details=error.details)
+        return TurboSMTPError('turboSMTP request %s answered HTTP %d with %s instead of CSV (%s); %s was left as it was'
+                              % (label, status, content_type, _preview(text), dest), status=status)
 
-def _unique_rows(batches, key, limit):
+
+def _checked_tool(tool, label):
+    if tool['enabled'] not in (True, False):
+        raise TurboSMTPError('turboSMTP request %s returned a tool whose "enabled" is %s, not true or false'
+                             % (label, _preview(json.dumps(tool['enabled']))))
+    return tool
+
+
+def _json_in_file(path):
+    """The text of the file when it holds a JSON object or list rather than CSV, else None."""
+    with open(path, 'rb') as source:
+        data = source.read()
+    text = data.decode('utf-8', 'replace').lstrip('\ufeff \t\r\n')
+    if not text.startswith(('{', '[')):
+        return None
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    return text if isinstance(parsed, (dict, list)) else None
+
+
+def _unique_rows(batches, limit):
+    """The rows of every page in order, without those identical to a row of an earlier page."""
     rows = []
-    seen = set()
+    earlier_pages = set()
     for batch in batches:
-        if not isinstance(batch, list):
-            raise TurboSMTPError('turboSMTP returned a page that is not a list: %s' % _preview(str(batch)))
-        for row in batch:
-            if key is not None:
-                if row.get(key) in seen:
-                    continue
-                seen.add(row.get(key))
-            rows.append(row)
+        identities = [row_identity(row) for row in batch]
+        rows.extend(row for row, identity in zip(batch, identities) if identity not in earlier_pages)
+        earlier_pages.update(identities)
     return rows if limit is None else rows[:limit]
 
 

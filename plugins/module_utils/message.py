@@ -4,9 +4,10 @@
 
 """One outgoing message: its options, their checks, and the send API body built from them.
 
-Everything here runs before any request, so a bad address, a missing attachment or a
-message over the size limit fails the task without sending anything. Every check raises
-ValueError naming the offending field (``to[1]``, ``messages[2].subject``...).
+Everything here runs before any request, so a bad address, a missing attachment, a line
+break in a header field or a message over the size limit fails the task without sending
+anything. Every check raises ValueError naming the offending field (``to[1]``,
+``messages[2].subject``...).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,12 +18,16 @@ import base64
 import binascii
 import json
 import mimetypes
+import numbers
 import os
 import re
+import stat
 
 MAX_SUBJECT_CHARS = 700
 # The API refuses a message of 24 MB or more, attachments included.
 MAX_MESSAGE_BYTES = 24 * 1024 * 1024
+# The largest file whose base64 encoding stays under MAX_MESSAGE_BYTES.
+MAX_FILE_BYTES = (MAX_MESSAGE_BYTES - 1) * 3 // 4
 DEFAULT_ATTACHMENT_TYPE = 'application/octet-stream'
 
 # The options one message is made of; `messages` items take the same ones.
@@ -34,6 +39,14 @@ _ADDRESS = (r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-
             r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
 _BARE_ADDRESS = re.compile(r'^%s$' % _ADDRESS)
 _NAMED_ADDRESS = re.compile(r'^([^<>]*?)\s*<%s>$' % _ADDRESS)
+# Anything that ends up in a mail header must stay on its one line: a CR or LF there would let a
+# value add headers of its own (``Hello\r\nBcc: spy@example.com``). Unicode category Cc (which
+# holds NEL, U+0085) and the Unicode line and paragraph separators are refused as well.
+_HEADER_BREAKERS = re.compile(u'[\u0000-\u001f\u007f-\u009f\u2028\u2029]')
+_CHARACTER_NAMES = {u'\r': 'CR', u'\n': 'LF', u'\t': 'TAB', u'\u0085': 'NEL', u'\u007f': 'DEL',
+                    u'\u2028': 'LINE SEPARATOR', u'\u2029': 'PARAGRAPH SEPARATOR'}
+# RFC 5322 field names: printable US-ASCII except the colon.
+_HEADER_NAME = re.compile(r'^[!-9;-~]+$')
 
 
 def attachment_argument_spec():
@@ -75,9 +88,21 @@ def merge_message(defaults, override):
     return merged
 
 
+def check_header_text(field, value):
+    """``value`` unchanged, or ValueError when it holds a line break or another control character."""
+    found = _HEADER_BREAKERS.search(value)
+    if found:
+        character = found.group()
+        name = _CHARACTER_NAMES.get(character)
+        raise ValueError('%s: contains %s at character %d; a mail header field must be one line without '
+                         'control characters' % (field, 'U+%04X%s' % (ord(character), ' (%s)' % name if name else ''),
+                                                 found.start() + 1))
+    return value
+
+
 def check_address(field, value):
     """``addr`` or ``Name <addr>``, with no comma in the name (the API splits recipient lists on commas)."""
-    text = str(value).strip()
+    text = check_header_text(field, str(value)).strip()
     if _BARE_ADDRESS.match(text):
         return text
     named = _NAMED_ADDRESS.match(text)
@@ -96,14 +121,48 @@ def _recipients(label, field, values):
 
 def _read_file(field, path):
     try:
-        size = os.path.getsize(path)
-        if size * 4 // 3 >= MAX_MESSAGE_BYTES:
-            raise ValueError('%s: %s is %d bytes, too large for a message under 24 MB once base64 encoded'
-                             % (field, path, size))
-        with open(path, 'rb') as source:
-            return source.read()
+        return read_regular_file(path)
     except (IOError, OSError) as error:
-        raise ValueError('%s: cannot read attachment file %s: %s' % (field, path, error.strerror or error))
+        reason = error.strerror or error
+    except ValueError as error:
+        reason = error
+    raise ValueError('%s: cannot read attachment file %s: %s' % (field, path, reason))
+
+
+def read_regular_file(path):
+    """The bytes of a regular file small enough to attach; ValueError (the reason) or OSError otherwise.
+
+    Only a regular file is read: a FIFO would block the read forever and a device such as
+    /dev/zero never ends, so neither is even opened for reading. The size is checked first.
+    """
+    check_regular_file(os.stat(path))
+    # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening it must not hang.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))
+    with os.fdopen(descriptor, 'rb') as source:
+        check_regular_file(os.fstat(source.fileno()))
+        data = source.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError('it grew past %d bytes while being read, too large for a message under 24 MB once '
+                         'base64 encoded' % MAX_FILE_BYTES)
+    return data
+
+
+def check_regular_file(status, max_bytes=None):
+    """ValueError (the reason) unless ``status`` (an os.stat result) is a regular file of at most ``max_bytes``."""
+    if not stat.S_ISREG(status.st_mode):
+        raise ValueError('it is %s, not a regular file; only regular files can be attached' % _file_kind(status.st_mode))
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    if status.st_size > limit:
+        raise ValueError('it is %d bytes, too large for a message under 24 MB once base64 encoded' % status.st_size)
+
+
+def _file_kind(mode):
+    for test, kind in ((stat.S_ISDIR, 'a directory'), (stat.S_ISFIFO, 'a FIFO (named pipe)'),
+                       (stat.S_ISCHR, 'a character device'), (stat.S_ISBLK, 'a block device'),
+                       (stat.S_ISSOCK, 'a socket')):
+        if test(mode):
+            return kind
+    return 'a special file'
 
 
 def build_attachment(field, attachment):
@@ -112,8 +171,9 @@ def build_attachment(field, attachment):
     if path is not None and content is not None:
         raise ValueError('%s: set either path or content, not both' % field)
     if path is not None:
-        encoded = base64.b64encode(_read_file('%s.path' % field, path)).decode('ascii')
         name = name or os.path.basename(path)
+        check_header_text('%s.name' % field, name)
+        encoded = base64.b64encode(_read_file('%s.path' % field, path)).decode('ascii')
     elif content is not None:
         encoded = re.sub(r'\s+', '', content)
         try:
@@ -122,20 +182,37 @@ def build_attachment(field, attachment):
             raise ValueError('%s.content: not valid base64' % field)
         if not name:
             raise ValueError('%s.name: required when the attachment is given as content' % field)
+        check_header_text('%s.name' % field, name)
     else:
         raise ValueError('%s: set path or content' % field)
+    content_type = attachment.get('type') or mimetypes.guess_type(name)[0] or DEFAULT_ATTACHMENT_TYPE
     built = {
         'name': name,
-        'type': attachment.get('type') or mimetypes.guess_type(name)[0] or DEFAULT_ATTACHMENT_TYPE,
+        'type': check_header_text('%s.type' % field, content_type),
         'content': encoded,
     }
     if attachment.get('content_id'):
-        built['content_id'] = attachment['content_id']
+        built['content_id'] = check_header_text('%s.content_id' % field, attachment['content_id'])
     return built
 
 
+def _header_value(field, value):
+    """A custom header value as text: a string, or a number converted; anything else is refused."""
+    if isinstance(value, bool) or not isinstance(value, (str, numbers.Real)):
+        raise ValueError('%s: must be a string or a number, got %s%s' % (
+            field, 'null' if value is None else type(value).__name__,
+            '; quote it in YAML to send it as text' if isinstance(value, bool) or value is None else ''))
+    return check_header_text(field, value if isinstance(value, str) else str(value))
+
+
 def _custom_headers(label, message):
-    headers = dict((str(name), str(value)) for name, value in (message.get('custom_headers') or {}).items())
+    headers = {}
+    for name, value in (message.get('custom_headers') or {}).items():
+        field = '%scustom_headers.%s' % (label, name)
+        if not _HEADER_NAME.match(str(name)):
+            raise ValueError('%scustom_headers: %r is not a header name (printable ASCII, without spaces, colons, '
+                             'line breaks or control characters)' % (label, name))
+        headers[str(name)] = _header_value(field, value)
     if message.get('reply_to') is not None:
         clash = [name for name in headers if name.lower() == 'reply-to']
         if clash:
@@ -163,14 +240,16 @@ def build_message(message, label=''):
         if len(subject) > MAX_SUBJECT_CHARS:
             raise ValueError('%ssubject: %d characters, the API accepts at most %d'
                              % (label, len(subject), MAX_SUBJECT_CHARS))
-        body['subject'] = subject
+        body['subject'] = check_header_text('%ssubject' % label, subject)
     if not any(message.get(field) for field in ('content', 'html_content', 'mime_raw')):
         raise ValueError('%scontent: the message has no body; set content, html_content or mime_raw' % label)
-    for field in ('content', 'html_content', 'mime_raw', 'reference_id'):
+    for field in ('content', 'html_content', 'mime_raw'):
         if message.get(field):
             body[field] = message[field]
+    if message.get('reference_id'):
+        body['reference_id'] = check_header_text('%sreference_id' % label, message['reference_id'])
     if message.get('campaign_id'):
-        body['X-campaign-ID'] = message['campaign_id']
+        body['X-campaign-ID'] = check_header_text('%scampaign_id' % label, message['campaign_id'])
     headers = _custom_headers(label, message)
     if headers:
         body['custom_headers'] = headers

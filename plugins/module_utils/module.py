@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import traceback
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.turbosmtp.api.plugins.module_utils.client import (
@@ -20,6 +22,20 @@ from ansible_collections.turbosmtp.api.plugins.module_utils.client import (
     SendClient,
     TurboSMTPError,
 )
+
+
+class TaskFailed(Exception):
+    """Raised by run() to fail the task with result fields beside msg.
+
+    For a failure after something was already changed: the task must still say
+    ``changed: true`` and what it did, so ``result`` carries those fields. ``error``, when
+    set, is the TurboSMTPError that stopped the work; its status and codes are returned too.
+    """
+
+    def __init__(self, msg, error=None, **result):
+        super(TaskFailed, self).__init__(msg)
+        self.msg = msg
+        self.result = dict(error.result_fields(), **result) if isinstance(error, TurboSMTPError) else result
 
 
 def connection_argument_spec():
@@ -72,8 +88,10 @@ class TurboSMTPModule:
     """Base of every module: declare options as class attributes and implement run().
 
     run() returns the result dict. Bad input is reported by raising ValueError from
-    validate() (before any request); API failures arrive as TurboSMTPError. Either way
-    the task fails with one clear msg, and a token the module asked for is revoked.
+    validate() (before any request); API failures arrive as TurboSMTPError, and a failure
+    after a change as TaskFailed with the fields that say what changed. Anything else is
+    an answer the module did not understand. Whatever happens, the task fails with one
+    clear msg, and a token the module asked for is revoked.
     """
 
     argument_spec = {}
@@ -118,6 +136,8 @@ class TurboSMTPModule:
                 self._dashboard.close()
             except TurboSMTPError as error:
                 warnings.append('could not revoke the temporary API token: %s' % error)
+            except Exception as error:  # the token must not outlive the module, but neither may a traceback
+                warnings.append('could not revoke the temporary API token: %s: %s' % (type(error).__name__, error))
         if self._sender is not None:
             self._sender.close()
         return warnings
@@ -150,11 +170,20 @@ class TurboSMTPModule:
         except ValueError as error:
             module.fail_json(msg=str(error))
         failure = None
+        warnings = []
         try:
             result = instance.run()
+        except TaskFailed as error:
+            failure = dict(error.result, msg=error.msg)
         except TurboSMTPError as error:
             failure = dict(msg=error.message, **error.result_fields())
-        for warning in instance.close():
+        except Exception as error:
+            # A shape no check foresaw: say so plainly, keep the traceback for -vvv.
+            failure = dict(msg='turboSMTP answered in a way this module did not understand (%s: %s)'
+                           % (type(error).__name__, error), exception=traceback.format_exc())
+        finally:
+            warnings = instance.close()
+        for warning in warnings:
             module.warn(warning)
         if failure is not None:
             module.fail_json(**failure)

@@ -99,11 +99,12 @@ def report_query(params):
     return _with_tz(query, params['tz'])
 
 
-def read_list(dashboard, path, query, page_size, key, params, check_mode, csv_path=None, csv_query=None):
+def read_list(dashboard, path, query, page_size, params, check_mode, csv_path=None, csv_query=None):
     """Read a list endpoint the way the listing options ask; returns the result fields.
 
     ``rows`` holds every row (up to limit) unless only the count or a CSV export was
-    asked for. The export is streamed to csv_dest, and not written in check mode.
+    asked for. The export is streamed to csv_dest, and not written in check mode; it is
+    asked for in one request, without ``page`` (see the listing doc fragment).
     """
     count_path = path + '/count'
     if params['count_only']:
@@ -114,8 +115,7 @@ def read_list(dashboard, path, query, page_size, key, params, check_mode, csv_pa
             result['csv_bytes'] = _download(dashboard, csv_path or path + '/csv', query if csv_query is None else csv_query,
                                             params['csv_dest'])
         return result
-    rows, count = dashboard.list_all(path, query, page_size, limit=params['limit'],
-                                     concurrency=params['concurrency'], key=key)
+    rows, count = dashboard.list_all(path, query, page_size, limit=params['limit'], concurrency=params['concurrency'])
     return dict(count=count, rows=rows)
 
 

@@ -29,25 +29,44 @@ TOOLS = {'click_tracking': 'clickTracking', 'open_tracking': 'openingTracking'}
 
 REPORT_DATE_FORMAT = '%Y-%m-%d'
 STATS_DATETIME_FORMAT = '%Y-%m-%d %H:%M:%S'
-TZ_PATTERN = re.compile(r'^[+-](0\d|1[0-4]):[0-5]\d$')
+TZ_PATTERN = re.compile(r'([+-])(\d\d):([0-5]\d)')
+# The offsets in use on Earth: UTC-12:00 (Baker Island) to UTC+14:00 (Line Islands).
+TZ_RANGE_MINUTES = (-12 * 60, 14 * 60)
+# Mail has no stats before this, and strftime pads years below 1000 differently per platform.
+FIRST_YEAR = 1900
+
+
+def _format(moment, with_time):
+    # By hand rather than strftime, which writes year 999 as '999' on some platforms and '0999' on others.
+    day = '%04d-%02d-%02d' % (moment.year, moment.month, moment.day)
+    return day + (' %02d:%02d:%02d' % (moment.hour, moment.minute, moment.second) if with_time else '')
+
+
+def _check_year(option, value, parsed):
+    if parsed.year < FIRST_YEAR:
+        raise ValueError('%s must be a date from %d-01-01 on, got %r' % (option, FIRST_YEAR, value))
+    return parsed
 
 
 def parse_date(option, value):
     """A report date: YYYY-MM-DD."""
     try:
-        return datetime.strptime(value, REPORT_DATE_FORMAT)
+        parsed = datetime.strptime(value, REPORT_DATE_FORMAT)
     except (TypeError, ValueError):
         raise ValueError('%s must be a date in the form YYYY-MM-DD, got %r' % (option, value))
+    return _check_year(option, value, parsed)
 
 
 def parse_datetime(option, value, end_of_day=False):
     """A stats time: YYYY-MM-DD HH:MM:SS; a bare date means the start (or end) of that day."""
-    for form, suffix in ((STATS_DATETIME_FORMAT, ''), (REPORT_DATE_FORMAT, ' 23:59:59' if end_of_day else ' 00:00:00')):
+    for form, bare_date in ((STATS_DATETIME_FORMAT, False), (REPORT_DATE_FORMAT, True)):
         try:
             parsed = datetime.strptime(value, form)
         except (TypeError, ValueError):
             continue
-        return datetime.strptime(parsed.strftime(REPORT_DATE_FORMAT) + suffix, STATS_DATETIME_FORMAT) if suffix else parsed
+        if bare_date and end_of_day:
+            parsed = parsed.replace(hour=23, minute=59, second=59)
+        return _check_year(option, value, parsed)
     raise ValueError('%s must be a time in the form YYYY-MM-DD HH:MM:SS (or YYYY-MM-DD), got %r' % (option, value))
 
 
@@ -57,23 +76,29 @@ def check_range(start_option, start, end_option, end):
 
 
 def check_tz(option, value):
-    if value is not None and not TZ_PATTERN.match(value):
-        raise ValueError('%s must be a UTC offset such as +01:00 or -05:30, got %r' % (option, value))
-    return value
+    """A UTC offset, +HH:MM or -HH:MM, between -12:00 and +14:00."""
+    if value is None:
+        return value
+    offset = TZ_PATTERN.fullmatch(value) if isinstance(value, str) else None
+    if offset:
+        minutes = (int(offset.group(2)) * 60 + int(offset.group(3))) * (-1 if offset.group(1) == '-' else 1)
+        if TZ_RANGE_MINUTES[0] <= minutes <= TZ_RANGE_MINUTES[1]:
+            return value
+    raise ValueError('%s must be a UTC offset from -12:00 to +14:00 such as +01:00 or -05:30, got %r' % (option, value))
 
 
 def report_range(start, end):
     """Validated (start, end) query values for the report endpoints."""
     first, last = parse_date('start', start), parse_date('end', end)
     check_range('start', first, 'end', last)
-    return first.strftime(REPORT_DATE_FORMAT), last.strftime(REPORT_DATE_FORMAT)
+    return _format(first, with_time=False), _format(last, with_time=False)
 
 
 def stats_range(start, end):
     """Validated (start, end) query values for the stats endpoints."""
     first, last = parse_datetime('start', start), parse_datetime('end', end, end_of_day=True)
     check_range('start', first, 'end', last)
-    return first.strftime(STATS_DATETIME_FORMAT), last.strftime(STATS_DATETIME_FORMAT)
+    return _format(first, with_time=True), _format(last, with_time=True)
 
 
 def stats_statuses(statuses=None, group=None):

@@ -18,6 +18,10 @@ description:
     O(batch_size) ids (C(DELETE /web/api/reports/<type>?ids=...)). When nothing matches, nothing is deleted
     and the task reports no change, so a rerun is idempotent.
   - For O(type=spam) with O(all=true) and no O(filter), the dedicated C(DELETE /web/api/reports/spam/all) is used.
+  - >-
+    A delete request counts as done only when the API answers C({"success": true}). When one fails, no further
+    batch is started, the batches already under way are waited for, and the task fails with C(changed=true)
+    if any batch was deleted, RV(deleted) and RV(ids) listing exactly the reports deleted.
   - Use M(turbosmtp.api.turbosmtp_reports_info) to read reports without deleting them.
 author:
   - turbosmtp.api contributors (@turbosmtp)
@@ -30,7 +34,7 @@ options:
     choices: [bounce, hardbounce, softbounce, spam, unsub]
   ids:
     description:
-      - The report ids (the C(cid) of each report) to delete.
+      - The report ids (the C(cid) of each report) to delete, as whole numbers or strings of the digits 0-9.
       - Ids that do not exist (for example because they were already deleted) are ignored and not counted.
       - Exactly one of O(ids), O(start) with O(end), and O(all=true) is required.
     type: list
@@ -111,22 +115,27 @@ EXAMPLES = r'''
 RETURN = r'''
 deleted:
   description: How many reports were deleted (in check mode, how many would be).
-  returned: success
+  returned: success, and when a delete request failed
   type: int
   sample: 2
 ids:
   description: The ids of the reports deleted (in check mode, that would be), as strings.
-  returned: success
+  returned: success, and when a delete request failed
   type: list
   elements: str
   sample: ['1003', '1007']
 '''
 
-from concurrent.futures import ThreadPoolExecutor
+import re
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.client import REPORT_PAGE_SIZE
-from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule
+from ansible_collections.turbosmtp.api.plugins.module_utils.client import REPORT_PAGE_SIZE, TurboSMTPError
+from ansible_collections.turbosmtp.api.plugins.module_utils.module import TaskFailed, TurboSMTPModule
 from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import REPORT_TYPES, check_tz, report_range
+
+
+# str.isdigit() also takes "²" and Arabic-Indic digits, which int() turns into another id or rejects.
+REPORT_ID = re.compile(r'[0-9]+\Z')
 
 
 def report_ids(values):
@@ -134,8 +143,8 @@ def report_ids(values):
     ids = []
     for index, value in enumerate(values):
         text = str(value).strip()
-        if isinstance(value, bool) or not text.isdigit():
-            raise ValueError('ids[%d]: %r is not a report id (a whole number)' % (index, value))
+        if isinstance(value, bool) or not REPORT_ID.match(text):
+            raise ValueError('ids[%d]: %r is not a report id (a whole number written with the digits 0-9)' % (index, value))
         if str(int(text)) not in ids:
             ids.append(str(int(text)))
     return ids
@@ -175,6 +184,9 @@ class ReportCleanup(TurboSMTPModule):
         ids = self.matching_ids()
         if ids and not self.check_mode:
             self.delete(ids)
+        return self.result(ids)
+
+    def result(self, ids):
         result = dict(changed=bool(ids), deleted=len(ids), ids=ids)
         if self.module._diff:
             result['diff'] = dict(before=dict(ids=ids), after=dict(ids=[]))
@@ -185,8 +197,18 @@ class ReportCleanup(TurboSMTPModule):
         return '/web/api/reports/%s' % self.params['type']
 
     def list_ids(self, path, query):
-        rows, dummy = self.dashboard.list_all(path, query, REPORT_PAGE_SIZE, concurrency=self.params['concurrency'], key='cid')
-        return [str(row['cid']) for row in rows]
+        rows, dummy = self.dashboard.list_all(path, query, REPORT_PAGE_SIZE, concurrency=self.params['concurrency'])
+        label = 'GET %s' % path
+        for index, row in enumerate(rows):
+            if row.get('cid') is None:
+                raise TurboSMTPError('turboSMTP request %s returned a report without a cid (row %d)' % (label, index))
+        # Two different rows may share a cid; the id is deleted once.
+        ids, seen = [], set()
+        for cid in (str(row['cid']) for row in rows):
+            if cid not in seen:
+                seen.add(cid)
+                ids.append(cid)
+        return ids
 
     def matching_ids(self):
         if self.params['ids'] is not None:
@@ -198,12 +220,53 @@ class ReportCleanup(TurboSMTPModule):
 
     def delete(self, ids):
         if self.params['type'] == 'spam' and self.params['all'] and not self.params['filter']:
-            self.dashboard.call('DELETE', self.path + '/all')
+            try:
+                self.dashboard.delete_reports(self.path + '/all')
+            except TurboSMTPError as error:
+                raise self.partial_failure([error], [], len(ids))
             return
         size = self.params['batch_size']
         batches = [ids[first:first + size] for first in range(0, len(ids), size)]
+        done, failures = self.delete_batches(batches)
+        if failures:
+            deleted = [cid for index, batch in enumerate(batches) if index in done for cid in batch]
+            raise self.partial_failure(failures, deleted, len(ids))
+
+    def delete_batches(self, batches):
+        """Delete up to concurrency batches at a time; returns the indexes of those done and the errors.
+
+        After a failure no other batch is started, but those under way are waited for: they count.
+        """
+        done, failures, running = set(), [], {}
+        waiting = iter(enumerate(batches))
         with ThreadPoolExecutor(max_workers=min(self.params['concurrency'], len(batches))) as pool:
-            list(pool.map(lambda batch: self.dashboard.call('DELETE', self.path, params={'ids': ','.join(batch)}), batches))
+            def start_next():
+                index, batch = next(waiting, (None, None))
+                if batch is not None:
+                    running[pool.submit(self.dashboard.delete_reports, self.path, batch)] = index
+            for dummy in range(self.params['concurrency']):
+                start_next()
+            while running:
+                finished, dummy = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index = running.pop(future)
+                    if future.exception() is None:
+                        done.add(index)
+                    else:
+                        failures.append(future.exception())
+                    if not failures:
+                        start_next()
+        return done, failures
+
+    def partial_failure(self, failures, deleted, wanted):
+        first = failures[0]
+        message = first.message if isinstance(first, TurboSMTPError) else (
+            'turboSMTP answered a delete request in a way this module did not understand (%s: %s)'
+            % (type(first).__name__, first))
+        if len(failures) > 1:
+            message += ' (and %d more delete requests failed)' % (len(failures) - 1)
+        message += '; %d of the %d reports selected were deleted, listed in ids' % (len(deleted), wanted)
+        return TaskFailed(message, first, **self.result(deleted))
 
 
 def main():

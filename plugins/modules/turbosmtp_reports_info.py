@@ -16,6 +16,9 @@ description:
     or over the whole history with O(all=true), newest first.
   - Asks for the count first, then fetches every page (20 rows each) concurrently, and returns the rows in
     API order with none lost or duplicated.
+  - A row that moves to the next page while the pages are read (new rows arrive at the top) is returned once,
+    as a row identical in every field to one of an earlier page is dropped. Rows that only share their C(cid) are
+    different rows and are all returned.
   - Alternatively returns only the count (O(count_only)), or writes the API's CSV export to a file (O(csv_dest))
     without holding it in memory.
   - Use M(turbosmtp.api.turbosmtp_report_cleanup) to delete reports.
@@ -162,7 +165,7 @@ class ReportsInfo(TurboSMTPModule):
 
     def run(self):
         found = read_list(self.dashboard, report_path(self.params['type'], self.params['all']), self.query,
-                          REPORT_PAGE_SIZE, 'cid', self.params, self.check_mode)
+                          REPORT_PAGE_SIZE, self.params, self.check_mode)
         if 'rows' in found:
             found['reports'] = found.pop('rows')
         return dict(changed=False, **found)

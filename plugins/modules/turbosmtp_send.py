@@ -13,8 +13,14 @@ short_description: Send email through turboSMTP
 version_added: 1.0.0
 description:
   - Sends one message, or a batch of messages, through the turboSMTP send API (C(POST /api/v2/mail/send)).
-  - Every message is checked before anything is sent, so an invalid address, a missing attachment file or a
-    message of 24 MB or more fails the task naming the offending field, and no message goes out.
+  - Every message is checked before anything is sent, so an invalid address, a missing attachment file, a line
+    break in a header field or a message of 24 MB or more fails the task naming the offending field (and, in a
+    batch, the message), and no message goes out.
+  - The fields that end up in mail headers (O(from), O(to), O(cc), O(bcc), O(reply_to), O(subject),
+    O(custom_headers), O(reference_id), O(campaign_id) and the O(attachments[].name), O(attachments[].type) and
+    O(attachments[].content_id) of attachments) must be one line without control characters. A CR, LF, any other
+    character of Unicode category Cc, or a Unicode line or paragraph separator (U+2028, U+2029) is refused, so
+    that no value can add headers of its own.
   - A message is sent at most once. It is retried only when the API certainly did not take it (HTTP 429, or a
     connection that was never established). When the request went out but no clear answer came back (a timeout,
     a 5xx), the task fails saying the message may or may not have been sent, and it is not retried.
@@ -69,6 +75,8 @@ options:
   custom_headers:
     description:
       - Extra message headers, header name to value.
+      - A name is printable ASCII without spaces or colons. A value is a string or a number (sent as text);
+        a list, a dictionary, a boolean or null is refused (quote V(yes) or V(true) to send it as text).
     type: dict
   reference_id:
     description:
@@ -91,6 +99,8 @@ options:
       path:
         description:
           - A file to attach. Read on the controller unless O(remote_src=true).
+          - It must be a regular file (or a link to one). A directory, a FIFO or a device fails the task at once,
+            before anything is read. Its size is checked before it is read.
           - A relative path is looked up like the O(ansible.builtin.copy#module:src) of M(ansible.builtin.copy),
             in the C(files/) directory of the role or of the playbook.
         type: path
@@ -125,6 +135,7 @@ options:
         name, and the fields it leaves out are taken from the top-level options.
       - Messages are sent concurrently, each at most once. When some fail, the task fails listing which were
         sent and which were not, and still returns RV(messages), so a rerun can be limited to the failed ones.
+        The failure message names at most 10 unsent and 10 sent messages; RV(messages) holds every outcome.
     type: list
     elements: dict
     suboptions:
@@ -327,13 +338,29 @@ def _outcome(recipients, mid=None, status='sent', error=None):
     return dict(to=recipients, mid=mid, status=status, error=error)
 
 
+# The failure msg of a batch names at most this many unsent and this many sent messages, each entry cut
+# to ENTRY_CHARS, so it stays readable whatever the batch size; RV(messages) keeps every outcome.
+LISTED_IN_MSG = 10
+ENTRY_CHARS = 400
+
+
+def _listing(entries):
+    shown = [entry if len(entry) <= ENTRY_CHARS else entry[:ENTRY_CHARS - 3] + '...' for entry in entries[:LISTED_IN_MSG]]
+    if len(entries) > LISTED_IN_MSG:
+        shown.append('and %d more' % (len(entries) - LISTED_IN_MSG))
+    return '; '.join(shown)
+
+
 def _batch_summary(outcomes):
     unsent = ['messages[%d] to %s (%s: %s)' % (index, ', '.join(item['to']), item['status'], item['error'])
               for index, item in enumerate(outcomes) if item['status'] != 'sent']
     sent = ['messages[%d] to %s (mid %s)' % (index, ', '.join(item['to']), item['mid'])
             for index, item in enumerate(outcomes) if item['status'] == 'sent']
-    return '%d of %d messages were not sent: %s. Sent: %s.' % (
-        len(unsent), len(outcomes), '; '.join(unsent), '; '.join(sent) or 'none')
+    summary = '%d of %d messages were not sent: %s. Sent: %s.' % (
+        len(unsent), len(outcomes), _listing(unsent), _listing(sent) or 'none')
+    if len(unsent) > LISTED_IN_MSG or len(sent) > LISTED_IN_MSG:
+        summary += ' The outcome of every message is in the messages result.'
+    return summary
 
 
 class Send(TurboSMTPModule):

@@ -16,6 +16,9 @@ description:
     newest first, optionally only those with some statuses.
   - Asks for the count first, then fetches every page (10 rows each) concurrently, and returns the rows in
     API order with none lost or duplicated.
+  - A row that moves to the next page while the pages are read (new rows arrive at the top) is returned once,
+    as a row identical in every field to one of an earlier page is dropped. Rows that only share their C(id) are
+    different rows and are all returned.
   - Alternatively returns the latest 10, 20 or 30 messages (O(last)), only the count (O(count_only)), or writes
     the API's CSV export to a file (O(csv_dest)) without holding it in memory.
 author:
@@ -187,14 +190,14 @@ class StatsInfo(TurboSMTPModule):
     def run(self):
         if self.query is None:
             return self.latest()
-        found = read_list(self.dashboard, STATS_PATH, self.query, STATS_PAGE_SIZE, 'id', self.params, self.check_mode,
+        found = read_list(self.dashboard, STATS_PATH, self.query, STATS_PAGE_SIZE, self.params, self.check_mode,
                           csv_path=STATS_CSV_PATH, csv_query=stats_csv_query(self.query))
         if 'rows' in found:
             found['emails'] = found.pop('rows')
         return dict(changed=False, **found)
 
     def latest(self):
-        emails = self.dashboard.call('GET', STATS_FEED_PATH % self.params['last'])
+        emails = self.dashboard.get_rows(STATS_FEED_PATH % self.params['last'])
         if self.params['limit'] is not None:
             emails = emails[:self.params['limit']]
         return dict(changed=False, emails=emails, count=len(emails))

@@ -89,10 +89,8 @@ token:
   sample: 4c8a1f0e9b7d4a3c8e2f6b1d0a9c7e5f
 '''
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.client import TurboSMTPError
+from ansible_collections.turbosmtp.api.plugins.module_utils.client import INVALID_TOKEN, TurboSMTPError
 from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule
-
-INVALID_TOKEN = 3
 
 
 class Token(TurboSMTPModule):

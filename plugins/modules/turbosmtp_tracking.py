@@ -15,6 +15,8 @@ description:
   - Declares whether turboSMTP tracks clicks on links and opens of the messages the account sends.
   - Reads both settings (C(GET /api/tools/clickTracking) and C(GET /api/tools/openingTracking)) and
     enables or disables only those that differ from what is asked, so a rerun changes nothing.
+  - When a change fails after another one was applied, the task fails with C(changed=true), and RV(tracking)
+    shows the settings as far as the API confirmed them.
   - Use M(turbosmtp.api.turbosmtp_tracking_info) to read the settings without changing them.
 author:
   - turbosmtp.api contributors (@turbosmtp)
@@ -71,7 +73,8 @@ RETURN = r'''
 tracking:
   description:
     - Both settings after the task (in check mode, what they would be).
-  returned: success
+    - When a change failed, the settings as the API last confirmed them.
+  returned: success, and when a change failed
   type: dict
   contains:
     click_tracking:
@@ -86,7 +89,8 @@ tracking:
       sample: false
 '''
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule
+from ansible_collections.turbosmtp.api.plugins.module_utils.client import TurboSMTPError
+from ansible_collections.turbosmtp.api.plugins.module_utils.module import TaskFailed, TurboSMTPModule
 from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import TOOLS
 
 
@@ -102,24 +106,28 @@ class Tracking(TurboSMTPModule):
         before = self.current_settings()
         changes = dict((option, self.params[option]) for option in TOOLS
                        if self.params[option] is not None and self.params[option] != before[option])
-        after = dict(before, **changes)
-        if not self.check_mode:
-            for option in sorted(changes):
+        if self.check_mode:
+            return self.result(before, dict(before, **changes))
+        after = dict(before)
+        for option in sorted(changes):
+            try:
                 after[option] = self.apply(option, changes[option])
+            except TurboSMTPError as error:
+                raise TaskFailed(error.message, error, **self.result(before, after))
+        return self.result(before, after)
+
+    def result(self, before, after):
         result = dict(changed=after != before, tracking=after)
         if self.module._diff:
             result['diff'] = dict(before=before, after=after)
         return result
 
     def current_settings(self):
-        return dict((option, bool(self.dashboard.tool(tool).get('enabled'))) for option, tool in TOOLS.items())
+        return dict((option, bool(self.dashboard.tool(tool)['enabled'])) for option, tool in TOOLS.items())
 
     def apply(self, option, enabled):
         """Switch one tool; the API's answer is the truth about the state after (a tool may be forced)."""
-        answer = self.dashboard.set_tool(TOOLS[option], enabled)
-        if isinstance(answer, dict) and 'enabled' in answer:
-            return bool(answer['enabled'])
-        return enabled
+        return bool(self.dashboard.set_tool(TOOLS[option], enabled)['enabled'])
 
 
 def main():

@@ -92,7 +92,7 @@ class TrackingInfo(TurboSMTPModule):
 
     def run(self):
         settings = dict((option, self.dashboard.tool(tool)) for option, tool in TOOLS.items())
-        tracking = dict((option, bool(tool.get('enabled'))) for option, tool in settings.items())
+        tracking = dict((option, bool(tool['enabled'])) for option, tool in settings.items())
         return dict(changed=False, tracking=tracking, settings=settings)
 
 

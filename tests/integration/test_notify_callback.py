@@ -10,6 +10,11 @@ PLAYBOOKS = Path(__file__).resolve().parent / 'notify_playbooks'
 SECRET = 's3cr3t-n0-log-value'
 
 
+def flat(output):
+    """The output with its line breaks folded: ansible-core before 2.19 wraps warnings at 79 columns."""
+    return ' '.join(output.split())
+
+
 def notify_env(sim, **overrides):
     env = {
         'ANSIBLE_CALLBACKS_ENABLED': 'turbosmtp.api.notify',
@@ -102,20 +107,72 @@ def test_unreachable_send_host_only_warns(sim):
         closed_port = probe.getsockname()[1]
     result = run(sim, 'passing.yml', TURBOSMTP_SEND_URL='http://127.0.0.1:%d' % closed_port)
     assert result.returncode == 0, result.stdout
-    assert '[WARNING]: turbosmtp.api.notify: could not send the run summary' in result.stdout
-    assert 'connection failed' in result.stdout
-    assert 'Traceback' not in result.stdout
+    assert '[WARNING]: turbosmtp.api.notify: could not send the run summary' in flat(result.stdout)
+    assert 'connection failed' in flat(result.stdout)
+    assert 'Traceback' not in flat(result.stdout)
     assert sim.messages() == []
 
 
 def test_bad_settings_only_warn(sim):
     result = run(sim, 'passing.yml', TURBOSMTP_NOTIFY_TO='', TURBOSMTP_NOTIFY_SUBJECT='{nope}')
     assert result.returncode == 0, result.stdout
-    assert 'set the recipients' in result.stdout
+    assert 'set the recipients' in flat(result.stdout)
     result = run(sim, 'passing.yml', TURBOSMTP_NOTIFY_ON='sometimes')
     assert result.returncode == 0, result.stdout
-    assert 'turbosmtp.api.notify' in result.stdout and 'sometimes' in result.stdout
+    assert 'turbosmtp.api.notify' in flat(result.stdout) and 'sometimes' in flat(result.stdout)
     result = run(sim, 'passing.yml', TURBOSMTP_CONSUMER_SECRET='wrong-secret')
     assert result.returncode == 0, result.stdout
-    assert 'HTTP 401' in result.stdout and 'wrong-secret' not in result.stdout
+    assert 'HTTP 401' in flat(result.stdout) and 'wrong-secret' not in flat(result.stdout)
     assert sim.messages() == []
+
+
+def playbook_named(tmp_path, name):
+    """passing.yml under another file name (the playbook name goes into the default subject)."""
+    playbook = tmp_path / name
+    playbook.write_text((PLAYBOOKS / 'passing.yml').read_text())
+    return playbook
+
+
+INJECTED = 'Bcc: attacker@example.net'
+
+
+def test_a_playbook_name_with_a_line_break_sends_nothing_and_warns(sim, tmp_path):
+    for separator in ('\r\n', '\u2028', '\x85'):
+        playbook = playbook_named(tmp_path, 'site%s%s.yml' % (separator, INJECTED))
+        result = run_playbook(sim, playbook, extra_env=notify_env(sim))
+        assert result.returncode == 0, result.stdout
+        assert 'turbosmtp.api.notify: could not send the run summary: the subject formatted from the run' in flat(result.stdout)
+        assert 'U+%04X' % ord(separator[0]) in flat(result.stdout)
+        assert 'Traceback' not in flat(result.stdout)
+    assert sim.requests(path='/api/v2/mail/send') == []
+    # The same run under a plain name is mailed.
+    result = run_playbook(sim, playbook_named(tmp_path, 'site.yml'), extra_env=notify_env(sim))
+    assert result.returncode == 0, result.stdout
+    [message] = sim.messages()
+    assert message['subject'].startswith('Ansible site.yml: succeeded')
+
+
+def test_control_characters_in_the_header_settings_send_nothing_and_warn(sim):
+    cases = [
+        ({'TURBOSMTP_NOTIFY_FROM': 'Ansible <ansible@example.com>\r\n' + INJECTED}, 'the sender (TURBOSMTP_NOTIFY_FROM', 'U+000D'),
+        ({'TURBOSMTP_NOTIFY_TO': 'ops@example.com, oncall@example.org\n' + INJECTED}, 'a recipient (TURBOSMTP_NOTIFY_TO', 'U+000A'),
+        ({'TURBOSMTP_NOTIFY_SUBJECT': 'Run {status}\u2029' + INJECTED}, 'the subject setting (TURBOSMTP_NOTIFY_SUBJECT', 'U+2029'),
+        ({'TURBOSMTP_NOTIFY_SUBJECT': 'Run {status}\t' + INJECTED}, 'the subject setting (TURBOSMTP_NOTIFY_SUBJECT', 'U+0009'),
+    ]
+    for overrides, setting, code in cases:
+        result = run(sim, 'passing.yml', **overrides)
+        assert result.returncode == 0, result.stdout
+        assert '[WARNING]: turbosmtp.api.notify: could not send the run summary: %s' % setting in flat(result.stdout)
+        assert code in result.stdout and 'the mail was not sent' in flat(result.stdout)
+        assert 'Traceback' not in flat(result.stdout)
+    assert sim.requests(path='/api/v2/mail/send') == []
+
+
+def test_an_unexpected_answer_of_the_send_host_only_warns(sim):
+    for body in (['OK'], {'message': 'OK'}, 'accepted'):
+        sim.add_fault('body', path='/api/v2/mail/send', body=body)
+        result = run(sim, 'passing.yml')
+        assert result.returncode == 0, result.stdout
+        assert '[WARNING]: turbosmtp.api.notify: could not send the run summary: turboSMTP' in flat(result.stdout)
+        assert 'Traceback' not in flat(result.stdout)
+    assert len(sim.requests(path='/api/v2/mail/send')) == 3

@@ -1,6 +1,7 @@
 """Unit-test harness: a simulator per test session, and a way to run a module's main()
 in-process and read what it returned (exit_json) or why it failed (fail_json)."""
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -12,7 +13,18 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from ansible.module_utils import basic  # noqa: E402
-from ansible.module_utils.testing import patch_module_args  # noqa: E402
+
+try:
+    from ansible.module_utils.testing import patch_module_args  # noqa: E402  (ansible-core 2.19+)
+except ImportError:  # ansible-core 2.16 to 2.18 read the module's arguments from basic._ANSIBLE_ARGS
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        previous = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}).encode('utf-8')
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = previous
 
 from simulator import CONSUMER_KEY, CONSUMER_SECRET, EMAIL, PASSWORD, Simulator  # noqa: E402
 

@@ -18,7 +18,8 @@ PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_che
 junk = st.text(min_size=0, max_size=12)
 dates = st.dates().map(lambda day: day.strftime('%Y-%m-%d'))
 times = st.datetimes().map(lambda moment: moment.strftime('%Y-%m-%d %H:%M:%S'))
-offsets = st.sampled_from(['+00:00', '+01:00', '-05:30', '+14:00', '+1:00', '01:00', 'UTC', '+25:00'])
+REAL_OFFSETS = ['+00:00', '+01:00', '-05:30', '+14:00', '-12:00']
+offsets = st.sampled_from(REAL_OFFSETS + ['+1:00', '01:00', 'UTC', '+25:00', '+01:00\n', '+14:59', '-12:30', '+14:01'])
 local_parts = st.sampled_from(['ops', 'a.b', 'first+tag', '', 'bad space', 'x'])
 domains = st.sampled_from(['example.org', 'mail.example.com', 'localhost', 'bad_domain', 'example.', ''])
 addresses = st.builds(lambda local, domain: '%s@%s' % (local, domain), local_parts, domains) | junk
@@ -38,6 +39,9 @@ def assert_handled(sim, result, failed):
     if failed:
         assert isinstance(result['msg'], str) and result['msg']
     assert requests_rejected_as_bad_input(sim) == [], 'the module let through input the API rejects: %s' % result.get('msg')
+    # The simulator is lenient with offsets (it takes +14:59): only the real ones may reach it.
+    sent_offsets = set(r['query']['tz'] for r in sim.requests() if 'tz' in r['query'])
+    assert sent_offsets <= set(REAL_OFFSETS), 'offsets outside UTC-12:00..UTC+14:00 were sent: %s' % sent_offsets
 
 
 VALID_RANGE = {'start': '2026-01-01', 'end': '2026-06-30'}
@@ -103,3 +107,39 @@ def test_send_options(simulator, reset_sim, send_credentials, run_module, change
     result, failed = run_module(turbosmtp_send.main, dict(send_credentials, **dict(VALID_MESSAGE, **changes)))
     assert_handled(simulator, result, failed)
     assert len(simulator.messages()) == (0 if failed else 1)
+
+
+# Unicode category Cc (C0, DEL, C1 with NEL) and the Unicode line and paragraph separators.
+HEADER_BREAKERS = [chr(code) for code in list(range(0x20)) + list(range(0x7f, 0xa0))] + ['\u2028', '\u2029']
+HEADER_FIELDS = {
+    'from': lambda text: {'from': '%s <deploy@example.com>' % text},
+    'to[0]': lambda text: {'to': ['%s <ops@example.org>' % text]},
+    'cc[0]': lambda text: {'cc': ['%s <cc@example.org>' % text]},
+    'bcc[0]': lambda text: {'bcc': ['%s <bcc@example.org>' % text]},
+    'reply_to': lambda text: {'reply_to': '%s <help@example.org>' % text},
+    'subject': lambda text: {'subject': text},
+    'custom_headers.X-Note': lambda text: {'custom_headers': {'X-Note': text}},
+    'reference_id': lambda text: {'reference_id': text},
+    'campaign_id': lambda text: {'campaign_id': text},
+    'attachments[0].name': lambda text: {'attachments': [{'content': 'eA==', 'name': text}]},
+    'attachments[0].type': lambda text: {'attachments': [{'content': 'eA==', 'name': 'x.txt', 'type': text}]},
+    'attachments[0].content_id': lambda text: {'attachments': [{'content': 'eA==', 'name': 'x.png', 'content_id': text}]},
+}
+plain_text = st.text(st.characters(blacklist_categories=('Cc', 'Cs', 'Zl', 'Zp'), blacklist_characters='<>,'),
+                     min_size=1, max_size=10)
+
+
+@PROPERTY_SETTINGS
+@given(field=st.sampled_from(sorted(HEADER_FIELDS)), before=plain_text, breaker=st.sampled_from(HEADER_BREAKERS),
+       after=st.text(max_size=10), batch=st.booleans())
+def test_a_header_field_with_a_control_character_never_reaches_the_api(
+        simulator, reset_sim, send_credentials, run_module, field, before, breaker, after, batch):
+    """Whatever surrounds it, one line break or control character in a header field fails the task, naming the
+    field (and the message of a batch), and nothing is sent."""
+    reset_sim()
+    fields = HEADER_FIELDS[field]('%s%s%s' % (before, breaker, after))
+    args = dict(VALID_MESSAGE, messages=[{'to': ['first@example.org']}, fields]) if batch else dict(VALID_MESSAGE, **fields)
+    result, failed = run_module(turbosmtp_send.main, dict(send_credentials, **args))
+    assert failed
+    assert result['msg'].startswith('%s%s: ' % ('messages[1].' if batch else '', field)), result['msg']
+    assert simulator.requests() == [] and simulator.messages() == []

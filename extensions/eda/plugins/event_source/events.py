@@ -14,13 +14,20 @@ description:
     O(interval) seconds and puts every new stats row on the queue once, as an event with the row's fields
     (C(id), C(subject), C(sender), C(recipient), C(sendTime), C(status), C(error)) and C(source) set to
     C(turbosmtp.api.events). Rows are emitted oldest first.
-  - The source remembers the newest C(sendTime) it has read and the ids it has emitted near it. With
-    O(state_file) that memory survives restarts, so a restarted rulebook neither repeats nor skips rows.
+  - The source remembers the newest C(sendTime) it has read and the rows it has emitted near it, each by its
+    C(id), C(sendTime) and C(recipient) (the API may give different rows the same C(id)). With O(state_file)
+    that memory survives restarts, so a restarted rulebook neither repeats nor skips rows. A state file written
+    by an earlier version (ids only) is still read.
   - A stats row's status changes after it is sent (C(NEW), then C(SUCCESS), C(OPEN)...), but its C(sendTime)
     does not. A row is emitted once, with the status it had when the source first saw it. To catch rows
     that reach a filtered O(status) (for example C(FAIL)) some time after they were sent, set O(overlap) to
     how long that usually takes; rows sent within that window are read again and emitted when they first match.
-  - API errors are logged and the source tries again at the next poll; it does not stop the rulebook.
+  - API errors and unexpected answers (not the documented objects and lists, rows without C(id) or C(sendTime))
+    are logged and the source tries again at the next poll; it does not stop the rulebook.
+  - Option values that cannot work (an O(interval) or O(timeout) of 0 or less, a negative O(retries), O(overlap)
+    or O(lookback), a value that is not a number) stop the source when it starts, with a message naming the option.
+  - The collection's C(module_utils) are found from the file's own place under C(ansible_collections/), so no
+    E(PYTHONPATH) is needed.
 version_added: 1.0.0
 author:
   - turbosmtp.api contributors (@turbosmtp)
@@ -33,8 +40,12 @@ options:
     type: str
   email:
     description:
-      - Account email; with O(password) and without O(api_token) the source asks for a token itself, asks again
-        when it expires, and revokes it when it stops. Falls back to E(TURBOSMTP_EMAIL).
+      - Account email; with O(password) and without O(api_token) the source asks for a token itself (an expiring
+        one, never C(no_expire)), asks again when it expires, and revokes it when the source is stopped cleanly
+        (its task cancelled, as when the rulebook ends or on Ctrl-C in a plain Python process).
+      - When ansible-rulebook is stopped with SIGINT or SIGTERM it exits at once (status 143) without letting
+        the source clean up, so the token is not revoked; it expires by itself within the hour after it was issued.
+      - Falls back to E(TURBOSMTP_EMAIL).
     type: str
   password:
     description: Account password. Falls back to E(TURBOSMTP_PASSWORD).
@@ -48,7 +59,7 @@ options:
     type: bool
     default: true
   timeout:
-    description: Seconds to wait for each HTTP request.
+    description: Seconds to wait for each HTTP request; more than 0.
     type: float
     default: 30
   retries:
@@ -56,7 +67,7 @@ options:
     type: int
     default: 3
   interval:
-    description: Seconds between polls.
+    description: Seconds between polls; more than 0.
     type: float
     default: 60
   status:
@@ -104,26 +115,75 @@ EXAMPLES = r'''
 '''
 
 import asyncio
+import importlib
 import json
 import logging
+import math
 import os
+import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.client import (
+COLLECTION_PACKAGE = 'ansible_collections.turbosmtp.api'
+
+
+def _collections_root(source_file):
+    """The directory that holds ansible_collections/ above this file, or None (a plain checkout)."""
+    for candidate in (os.path.abspath(source_file), os.path.realpath(source_file)):
+        directory = os.path.dirname(candidate)
+        while os.path.dirname(directory) != directory:
+            if os.path.basename(directory) == 'ansible_collections':
+                return os.path.dirname(directory)
+            directory = os.path.dirname(directory)
+    return None
+
+
+def _make_collection_importable(source_file):
+    """Let the imports below find the collection without PYTHONPATH.
+
+    ansible-rulebook runs a source file with runpy.run_path and does not put the collections paths on
+    sys.path, so ansible_collections.* only resolves when the root this file was installed under is added.
+    ansible_collections is a namespace package, so that root joins any ansible_collections found elsewhere.
+    """
+    client_module = COLLECTION_PACKAGE + '.plugins.module_utils.client'
+    try:
+        importlib.import_module(client_module)
+        return
+    except ImportError as error:
+        first_error = error
+    root = _collections_root(source_file)
+    if root is not None:
+        if root not in sys.path:
+            sys.path.insert(0, root)
+        importlib.invalidate_caches()
+        try:
+            importlib.import_module(client_module)
+            return
+        except ImportError as error:
+            first_error = error
+    raise ImportError('turbosmtp.api.events cannot import the turbosmtp.api collection (%s): install the collection '
+                      'into a collections path, for example with "ansible-galaxy collection install turbosmtp.api"; '
+                      'this file is %s%s' % (first_error, source_file,
+                                             '' if root else ', which is not below an ansible_collections directory'))
+
+
+_make_collection_importable(__file__)
+
+from ansible_collections.turbosmtp.api.plugins.module_utils.client import (  # noqa: E402
     DEFAULT_DASHBOARD_URL,
     STATS_PAGE_SIZE,
     DashboardClient,
     TurboSMTPError,
 )
-from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import (
+from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import (  # noqa: E402
     STATS_DATETIME_FORMAT,
     parse_datetime,
     stats_filter,
     stats_statuses,
 )
 
-LOGGER = logging.getLogger(__name__)
+LOGGER = logging.getLogger('turbosmtp.api.events')
 
 SOURCE = 'turbosmtp.api.events'
 STATS_PATH = '/api/stats/panes/emails'
@@ -135,6 +195,8 @@ ENV_FALLBACKS = {
     'password': 'TURBOSMTP_PASSWORD',
     'dashboard_url': 'TURBOSMTP_DASHBOARD_URL',
 }
+# An unexpected answer is described, not quoted in full: it may be long and hold account data.
+PREVIEW_CHARS = 120
 
 
 def utcnow():
@@ -161,75 +223,162 @@ def _as_bool(value):
     return bool(value)
 
 
+def number_option(args, name, default, positive=False, integer=False):
+    """args[name] as a number (default when unset); a value that cannot work stops the source at start.
+
+    0 is a value, not "unset": an interval or timeout of 0 cannot work, so it is refused rather than
+    silently replaced by the default.
+    """
+    value = args.get(name)
+    if value is None:
+        return default
+    kind = 'a whole number' if integer else 'a number'
+    try:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        number = float(value)
+        if integer and number != int(number):
+            raise ValueError(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError('%s: %s must be %s, got %r' % (SOURCE, name, kind, value))
+    if not math.isfinite(number):
+        raise ValueError('%s: %s must be %s, got %r' % (SOURCE, name, kind, value))
+    if positive and number <= 0:
+        raise ValueError('%s: %s must be positive, got %r' % (SOURCE, name, value))
+    if number < 0:
+        raise ValueError('%s: %s must be zero or more, got %r' % (SOURCE, name, value))
+    return int(number) if integer else number
+
+
 def connection_options(args):
     """The connection args with their environment fallbacks and defaults."""
     options = dict((name, args.get(name) or os.environ.get(variable)) for name, variable in ENV_FALLBACKS.items())
     options['dashboard_url'] = options['dashboard_url'] or DEFAULT_DASHBOARD_URL
     options['validate_certs'] = _as_bool(args.get('validate_certs', True))
-    options['timeout'] = float(args.get('timeout') or 30)
-    options['retries'] = int(args['retries']) if args.get('retries') is not None else 3
+    options['timeout'] = number_option(args, 'timeout', 30.0, positive=True)
+    options['retries'] = number_option(args, 'retries', 3, integer=True)
     if not options['api_token'] and not (options['email'] and options['password']):
         raise ValueError('%s: set api_token, or email and password (or TURBOSMTP_API_TOKEN, or TURBOSMTP_EMAIL '
                          'and TURBOSMTP_PASSWORD)' % SOURCE)
-    if options['timeout'] <= 0 or options['retries'] < 0:
-        raise ValueError('%s: timeout must be positive and retries zero or more' % SOURCE)
     return options
 
 
-class Position:
-    """Where polling stopped: the newest sendTime read, and the ids emitted at or after (that time - overlap).
+def _describe(value):
+    text = ' '.join(str(value).split())
+    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + '...'
 
-    Stored as JSON: {"cursor": "2026-01-05T06:31:42.000000+00:00", "seen": {"<id>": "<sendTime>"}}.
+
+def _not_before(text, moment):
+    parsed = parse_send_time(text)
+    return parsed is not None and parsed >= moment
+
+
+def row_key(row, sent):
+    """What makes a stats row the same row: its id with its sendTime and recipient.
+
+    The API may give different rows the same id (the documentation's own examples do), so the id alone
+    would lose rows. The status is left out on purpose: it changes after sending, and a row is emitted once.
+    """
+    recipient = row.get('recipient')
+    return (str(row.get('id')), sent.isoformat(), '' if recipient is None else str(recipient))
+
+
+class Position:
+    """Where polling stopped: the newest sendTime read, and the rows emitted at or after (that time - overlap).
+
+    Stored as JSON: {"cursor": "<ISO time>", "emitted": [["<id>", "<ISO sendTime>", "<recipient>"], ...]}.
+    A state file of an earlier version keeps ids only ("seen": {"<id>": "<ISO sendTime>"}); those entries
+    are honoured (a row with that id and sendTime counts as emitted) until they fall out of the window.
     """
 
-    def __init__(self, cursor, seen=None, path=None):
+    def __init__(self, cursor, emitted=None, path=None, legacy_seen=None):
         self.cursor = cursor
-        self.seen = dict(seen or {})
+        self.emitted = set(emitted or ())
+        self.legacy_seen = dict(legacy_seen or {})
         self.path = path
         self.saved = False
+        self.dirty = False
 
     @classmethod
     def load(cls, path, first_start):
-        if path and os.path.exists(path):
+        if not (path and os.path.exists(path)):
+            return cls(first_start, None, path)
+        try:
             with open(path) as handle:
                 data = json.load(handle)
-            cursor = parse_send_time(data.get('cursor'))
-            if cursor is None:
-                raise ValueError('%s: state_file %s holds no valid cursor' % (SOURCE, path))
-            position = cls(cursor, data.get('seen'), path)
-            position.saved = True
-            return position
-        return cls(first_start, None, path)
+        except (OSError, ValueError) as error:
+            raise ValueError('%s: cannot read state_file %s: %s' % (SOURCE, path, error))
+        cursor = parse_send_time(data.get('cursor')) if isinstance(data, dict) else None
+        if cursor is None:
+            raise ValueError('%s: state_file %s holds no valid cursor' % (SOURCE, path))
+        emitted = [tuple(str(part) for part in entry) for entry in data.get('emitted') or []
+                   if isinstance(entry, list) and len(entry) == 3]
+        legacy_seen = data.get('seen') if isinstance(data.get('seen'), dict) else {}
+        position = cls(cursor, emitted, path, legacy_seen)
+        position.saved = True
+        return position
 
     def save(self):
         if not self.path:
             return
         directory = os.path.dirname(os.path.abspath(self.path))
         handle, partial = tempfile.mkstemp(prefix='.turbosmtp-events-', dir=directory)
+        state = {'cursor': self.cursor.isoformat(), 'emitted': sorted(list(key) for key in self.emitted)}
+        if self.legacy_seen:
+            state['seen'] = self.legacy_seen
         try:
             with os.fdopen(handle, 'w') as output:
-                json.dump({'cursor': self.cursor.isoformat(), 'seen': self.seen}, output, sort_keys=True)
+                json.dump(state, output, sort_keys=True)
             os.replace(partial, self.path)
             self.saved = True
+            self.dirty = False
         finally:
             if os.path.exists(partial):
                 os.remove(partial)
 
-    def new_rows(self, rows, overlap):
-        """The rows not emitted before, oldest first; remembers them."""
+    def _emitted_before(self, key, row, sent):
+        if key in self.emitted:
+            return True
+        legacy = self.legacy_seen.get(str(row.get('id')))
+        return legacy is not None and parse_send_time(legacy) == sent
+
+    def fresh_rows(self, rows):
+        """(the usable rows not emitted before, oldest first; the unusable rows). Remembers nothing."""
         fresh = []
+        unusable = []
+        keys = set()
         for row in reversed(rows):
-            key = str(row.get('id'))
-            sent = parse_send_time(row.get('sendTime'))
-            if key in self.seen or sent is None:
+            sent = parse_send_time(row.get('sendTime')) if isinstance(row, dict) else None
+            if sent is None or row.get('id') is None:
+                unusable.append(row)
                 continue
-            self.seen[key] = sent.isoformat()
-            self.cursor = max(self.cursor, sent)
+            key = row_key(row, sent)
+            if key in keys or self._emitted_before(key, row, sent):
+                continue
+            keys.add(key)
             fresh.append(row)
-        # Keep only what the next query can return again, so the state stays small.
+        return fresh, unusable
+
+    def remember(self, row):
+        """Mark a row as emitted: called once the rulebook's queue took it, so a stop in between loses nothing."""
+        sent = parse_send_time(row['sendTime'])
+        self.emitted.add(row_key(row, sent))
+        self.cursor = max(self.cursor, sent)
+        self.dirty = True
+
+    def forget_old(self, overlap):
+        """Keep only what the next query can return again, so the state stays small."""
         horizon = self.cursor.replace(microsecond=0) - overlap
-        self.seen = dict((key, sent) for key, sent in self.seen.items() if parse_send_time(sent) >= horizon)
-        return fresh
+        self.emitted = set(key for key in self.emitted if _not_before(key[1], horizon))
+        self.legacy_seen = dict((key, sent) for key, sent in self.legacy_seen.items() if _not_before(sent, horizon))
+
+    def new_rows(self, rows, overlap):
+        """The rows not emitted before, oldest first, remembered as emitted; and the unusable rows."""
+        fresh, unusable = self.fresh_rows(rows)
+        for row in fresh:
+            self.remember(row)
+        self.forget_old(overlap)
+        return fresh, unusable
 
 
 class StatsPoller:
@@ -249,28 +398,48 @@ class StatsPoller:
         }
         if self.filter:
             params['filter'] = self.filter
-        rows, _count = self.client.list_all(STATS_PATH, params, STATS_PAGE_SIZE, key='id')
+        # Rows are told apart by Position (id, sendTime and recipient), not by the client, which would
+        # merge different rows that share an id.
+        rows, _count = self.client.list_all(STATS_PATH, params, STATS_PAGE_SIZE)
+        if not isinstance(rows, list):
+            raise TurboSMTPError('turboSMTP request GET %s returned %s where a list of rows was expected'
+                                 % (STATS_PATH, type(rows).__name__))
         return rows
 
 
 def first_start(args):
-    if args.get('start') and args.get('lookback'):
+    lookback = number_option(args, 'lookback', 0.0)
+    if args.get('start') and lookback:
         raise ValueError('%s: start and lookback are mutually exclusive' % SOURCE)
     if args.get('start'):
         try:
             return parse_datetime('start', args['start']).replace(tzinfo=timezone.utc)
         except ValueError as error:
             raise ValueError('%s: %s' % (SOURCE, error))
-    return utcnow() - timedelta(seconds=float(args.get('lookback') or 0))
+    return utcnow() - timedelta(seconds=lookback)
+
+
+def _close_client(client):
+    """Revoke the token the source asked for (if any) and drop the connections; never raises."""
+    try:
+        client.close()
+    except Exception as error:  # pylint: disable=broad-except
+        LOGGER.warning('%s: could not revoke the temporary API token: %s', SOURCE, error)
+
+
+def _save_on_exit(position):
+    try:
+        if position.dirty:
+            position.save()
+    except OSError as error:
+        LOGGER.warning('%s: could not write state_file %s on exit: %s', SOURCE, position.path, error)
 
 
 async def main(queue, args):
     """Poll until cancelled, putting every new stats row on queue once."""
     options = connection_options(args)
-    interval = float(args.get('interval') or 60)
-    overlap = timedelta(seconds=float(args.get('overlap') or 0))
-    if interval <= 0 or overlap < timedelta(0):
-        raise ValueError('%s: interval must be positive and overlap zero or more' % SOURCE)
+    interval = number_option(args, 'interval', 60.0, positive=True)
+    overlap = timedelta(seconds=number_option(args, 'overlap', 0.0))
     wanted = args.get('status')
     if isinstance(wanted, str):
         wanted = [part.strip() for part in wanted.split(',') if part.strip()]
@@ -284,26 +453,42 @@ async def main(queue, args):
                              password=options['password'], timeout=options['timeout'], retries=options['retries'],
                              validate_certs=options['validate_certs'])
     poller = StatsPoller(client, statuses, overlap)
+    # One worker: a poll still running when the source is cancelled finishes before the client is closed
+    # behind it, so no request (or token renewal) races the revocation.
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix='turbosmtp-events')
     loop = asyncio.get_running_loop()
     try:
         while True:
             try:
-                rows = await loop.run_in_executor(None, poller.rows_since, position.cursor)
+                rows = await loop.run_in_executor(worker, poller.rows_since, position.cursor)
             except TurboSMTPError as error:
                 LOGGER.warning('%s: polling failed, trying again in %gs: %s', SOURCE, interval, error)
+            except Exception as error:  # pylint: disable=broad-except
+                # Whatever the API answered, the source keeps polling; the rulebook must not lose it.
+                LOGGER.warning('%s: polling failed on an unexpected answer, trying again in %gs: %s: %s',
+                               SOURCE, interval, type(error).__name__, _describe(error))
             else:
-                fresh = position.new_rows(rows, overlap)
+                fresh, unusable = position.fresh_rows(rows)
+                if unusable:
+                    LOGGER.warning('%s: skipped %d stats row(s) that are not objects with an id and a valid '
+                                   'sendTime, for example: %s', SOURCE, len(unusable), _describe(unusable[0]))
                 for row in fresh:
                     await queue.put(dict(row, source=SOURCE))
+                    position.remember(row)
+                position.forget_old(overlap)
                 # The first save pins the starting point, so a restart before any row arrives skips nothing.
                 if fresh or not position.saved:
-                    position.save()
+                    try:
+                        position.save()
+                    except OSError as error:
+                        LOGGER.warning('%s: could not write state_file %s: %s', SOURCE, position.path, error)
             await asyncio.sleep(interval)
     finally:
-        try:
-            client.close()
-        except TurboSMTPError as error:
-            LOGGER.warning('%s: could not revoke the temporary API token: %s', SOURCE, error)
+        _save_on_exit(position)
+        closing = loop.run_in_executor(worker, _close_client, client)
+        worker.shutdown(wait=False)
+        # Shielded: a second cancellation while the token is being revoked must not drop the revocation.
+        await asyncio.shield(closing)
 
 
 if __name__ == '__main__':

@@ -6,37 +6,53 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+# Every description is a block scalar: text such as C({"status": ...}) or C(Authorization: Bearer <token>)
+# in a plain scalar turns into a YAML mapping and breaks ansible-doc.
 DOCUMENTATION = r'''
 ---
 short_description: Receive turboSMTP webhook events
 description:
-  - An ansible-rulebook event source that listens for turboSMTP webhook calls (configured in the
+  - >-
+    An ansible-rulebook event source that listens for turboSMTP webhook calls (configured in the
     turboSMTP dashboard) and puts one event on the queue for every delivery or engagement event.
-  - Accepts C(POST) on any path with a JSON body that is one event object or a list of them (turboSMTP
+  - >-
+    Accepts C(POST) on any path with a JSON body that is one event object or a list of them (turboSMTP
     may batch events). A batch is all or nothing - if any item is not an object with a C(status), the
     request is answered C(400) and no event of it reaches the rulebook.
-  - Every event has C(status) (upper case, for example C(BOUNCED), C(DELIVERED), C(OPENED)), C(email),
+  - >-
+    Every event has C(status) (upper case, for example C(BOUNCED), C(DELIVERED), C(OPENED)), C(email),
     C(mid) (a string - mids exceed the precision of JSON numbers in many tools), C(timestamp) (ISO 8601,
     UTC, from the Unix seconds turboSMTP sends; null when absent), C(reason) (text - the C(response) of the
     object turboSMTP sends on C(BOUNCED) and C(DROPPED), the string it sends on C(DEFERRED), else null) and
     C(raw) (the event exactly as received).
-  - These fields are copied from the received event when present - C(id), C(subject), C(attempt), C(url),
+  - >-
+    These fields are copied from the received event when present - C(id), C(subject), C(attempt), C(url),
     C(useragent), C(ip), C(reference_id).
-  - turboSMTP does not sign webhook calls. Protect the endpoint with O(username) and O(password) (put them
-    in the callback URL, C(https://user:pass@host:port/)) or a bearer O(token), and with TLS. A request
-    with missing or wrong credentials is answered C(401); a body larger than O(max_body_bytes) C(413);
-    a body that is not JSON, or an event without C(status), C(400). Accepted calls get C(200) with
-    C({"status": "accepted", "events": N}).
+  - >-
+    turboSMTP does not sign webhook calls. Protect the endpoint with O(username) and O(password) (put them
+    in the callback URL, C(https://user:pass@host:port/)) or a bearer O(token), and with TLS.
+  - >-
+    Answers - C(200) with C({"status": "accepted", "events": N}) when the events are queued; C(401) for
+    missing or wrong credentials; C(400) for a body that is not UTF-8 JSON, is not an object or a list
+    of objects, or has an event without C(status); C(413) for a body larger than O(max_body_bytes) or a
+    batch of more than O(max_events) events; C(503) with a C(Retry-After) header while O(max_pending)
+    events already wait for the rulebook; C(408) for a body that does not arrive within O(read_timeout).
+    No request is answered C(500). Refusals other than C(401) are JSON objects with C(status) and an C(error) saying what was wrong.
+  - >-
+    Option values that cannot work (for example O(max_events=0)) stop the source when it starts, with a
+    message naming the option.
 version_added: 1.0.0
 author:
   - turbosmtp.api contributors (@turbosmtp)
+requirements:
+  - aiohttp
 options:
   host:
     description: The address to listen on.
     type: str
     default: 0.0.0.0
   port:
-    description: The TCP port to listen on.
+    description: The TCP port to listen on, from 1 to 65535.
     type: int
     required: true
   username:
@@ -47,7 +63,8 @@ options:
     type: str
   token:
     description:
-      - Token that an C(Authorization: Bearer <token>) header must carry.
+      - >-
+        Token that an C(Authorization: Bearer <token>) header must carry.
       - When both O(token) and O(username)/O(password) are set, either is accepted.
     type: str
   certfile:
@@ -60,6 +77,42 @@ options:
     description: Largest accepted request body, in bytes.
     type: int
     default: 1048576
+  read_timeout:
+    description:
+      - >-
+        Seconds a client has to send a request's headers (counted from when it connects, or from the
+        previous answer on a kept-alive connection), and again to send the body once the headers are in.
+        A connection whose headers are late is closed without an answer; a late body gets C(408) and the
+        connection is closed.
+      - A kept-alive connection that stays idle this long is closed.
+      - >-
+        This keeps clients that send a request slowly, or never finish it, from holding connections
+        open forever and starving turboSMTP's calls.
+    type: float
+    default: 15
+    version_added: 1.1.0
+  max_events:
+    description:
+      - >-
+        Most events one request may carry. A larger batch is answered C(413) and none of its events are
+        queued.
+    type: int
+    default: 1000
+    version_added: 1.1.0
+  max_pending:
+    description:
+      - >-
+        Most events that may wait for the rulebook - accepted by the source but not yet taken by the
+        rulebook. A request whose events would take that count past this is answered C(503) with
+        C(Retry-After), and none of its events are queued, instead of memory growing without limit while
+        the rulebook falls behind.
+      - >-
+        As before, a request is answered C(200) only once the rulebook's queue has taken all its events,
+        so a call may wait while the rulebook is busy.
+      - Must be at least O(max_events).
+    type: int
+    default: 10000
+    version_added: 1.1.0
 '''
 
 EXAMPLES = r'''
@@ -72,6 +125,9 @@ EXAMPLES = r'''
         password: "{{ webhook_password }}"
         certfile: /etc/eda/tls/webhook.crt
         keyfile: /etc/eda/tls/webhook.key
+        read_timeout: 15
+        max_events: 1000
+        max_pending: 10000
   rules:
     - name: Hard bounce
       condition: event.status == "BOUNCED"
@@ -86,6 +142,7 @@ import binascii
 import hmac
 import json
 import logging
+import math
 import ssl
 from datetime import datetime, timezone
 
@@ -93,11 +150,38 @@ from aiohttp import web
 
 LOGGER = logging.getLogger(__name__)
 
+
+class OneLineErrors(logging.Filter):
+    """Turns aiohttp's traceback for a malformed request into one warning line.
+
+    Abusive clients can send malformed requests at will; a traceback each would flood the log. Only the
+    exception's class is kept: aiohttp's messages can quote the offending header, which may carry a credential.
+    """
+
+    def filter(self, record):
+        if record.exc_info:
+            error = record.exc_info[1]
+            record.msg, record.args = 'turbosmtp.api.webhook: %s (%s)', (record.getMessage(), type(error).__name__)
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        return True
+
+
+# The logger handed to aiohttp's connection handler, for what it reports about requests.
+HTTP_LOGGER = logging.getLogger(__name__ + '.http')
+HTTP_LOGGER.addFilter(OneLineErrors())
+
 DEFAULT_HOST = '0.0.0.0'
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_READ_TIMEOUT = 15
+DEFAULT_MAX_EVENTS = 1000
+DEFAULT_MAX_PENDING = 10000
+# How long a client told 503 should wait: ansible-rulebook usually drains thousands of events in that time.
+RETRY_AFTER_SECONDS = 5
 READ_CHUNK = 64 * 1024
 # Optional fields of turboSMTP events that rules commonly need, copied to the top of the event.
 PASSED_THROUGH = ('id', 'subject', 'attempt', 'url', 'useragent', 'ip', 'reference_id')
+JSON_TYPE_NAMES = {str: 'a string', int: 'a number', float: 'a number', bool: 'a boolean', type(None): 'null'}
 
 
 class BadRequest(Exception):
@@ -119,25 +203,26 @@ def iso_timestamp(value):
 
 def reason_text(reason):
     """The reason as text: turboSMTP sends {"0": ..., "response": ...} on bounces and drops, a string on deferrals."""
-    if reason is None:
-        return None
-    if isinstance(reason, dict):
-        for key in ('response', '0'):
-            if reason.get(key) not in (None, ''):
-                return reason_text(reason[key])
-        return None
-    if isinstance(reason, str):
+    # A loop rather than recursion: a body can nest "response" objects as deep as the JSON parser allows.
+    while isinstance(reason, dict):
+        reason = next((reason[key] for key in ('response', '0') if reason.get(key) not in (None, '')), None)
+    if reason is None or isinstance(reason, str):
         return reason
     return json.dumps(reason, sort_keys=True)
 
 
-def to_event(item):
+def json_type_name(value):
+    return JSON_TYPE_NAMES.get(type(value), 'a list' if isinstance(value, list) else 'an object')
+
+
+def to_event(item, position=None):
     """The rulebook event of one received turboSMTP event; raises BadRequest if it is not one."""
+    where = 'the event' if position is None else 'event %d of the batch' % position
     if not isinstance(item, dict):
-        raise BadRequest('every event must be a JSON object')
+        raise BadRequest('%s is %s, not a JSON object' % (where, json_type_name(item)))
     status = item.get('status')
     if not isinstance(status, str) or not status.strip():
-        raise BadRequest('every event needs a "status"')
+        raise BadRequest('%s needs a "status" that is a non-empty string' % where)
     mid = item.get('mid')
     event = {
         'status': status.strip().upper(),
@@ -153,18 +238,46 @@ def to_event(item):
     return event
 
 
+def decode_payload(body):
+    """The JSON value of a request body; BadRequest when it is not UTF-8 JSON."""
+    try:
+        text = body.decode('utf-8')
+    except UnicodeDecodeError:
+        raise BadRequest('the body is not UTF-8 text')
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise BadRequest('the body is not valid JSON: it is nested too deeply')
+    except ValueError:
+        raise BadRequest('the body is not valid JSON')
+
+
+def received_items(payload):
+    """The received events of a decoded body: one object, or a list of them."""
+    if isinstance(payload, list):
+        return payload
+    if isinstance(payload, dict):
+        return [payload]
+    raise BadRequest('the body must be a JSON object (one event) or a list of them, not %s' % json_type_name(payload))
+
+
+def to_events(items):
+    """Every event of a batch, all valid or BadRequest."""
+    batch = len(items) > 1
+    try:
+        return [to_event(item, position if batch else None) for position, item in enumerate(items, start=1)]
+    except RecursionError:
+        raise BadRequest('an event is nested too deeply')
+
+
 def parse_events(body):
     """Every event of a request body (one object or a list of them), all valid or BadRequest."""
-    try:
-        payload = json.loads(body.decode('utf-8'))
-    except (UnicodeDecodeError, ValueError):
-        raise BadRequest('the body is not valid JSON')
-    items = payload if isinstance(payload, list) else [payload]
-    return [to_event(item) for item in items]
+    return to_events(received_items(decode_payload(body)))
 
 
 def _same(given, expected):
-    return hmac.compare_digest(given.encode('utf-8'), expected.encode('utf-8'))
+    # surrogatepass: a str that came from odd header bytes must compare unequal, never raise.
+    return hmac.compare_digest(given.encode('utf-8', 'surrogatepass'), expected.encode('utf-8', 'surrogatepass'))
 
 
 class Authenticator:
@@ -184,7 +297,11 @@ class Authenticator:
     def allows(self, header):
         if not self.required:
             return True
-        scheme, _sep, credentials = (header or '').strip().partition(' ')
+        header = header or ''
+        # Both schemes carry ASCII only (Basic credentials are base64); anything else is not a credential.
+        if not header.isascii():
+            return False
+        scheme, _sep, credentials = header.strip().partition(' ')
         scheme, credentials = scheme.lower(), credentials.strip()
         if scheme == 'bearer' and self.token:
             return _same(credentials, self.token)
@@ -201,8 +318,12 @@ class Authenticator:
         return False
 
 
-def _answer(http_status, **body):
-    return web.json_response(body, status=http_status)
+def _answer(http_status, headers=None, **body):
+    return web.json_response(body, status=http_status, headers=headers)
+
+
+def _refuse(http_status, error, headers=None):
+    return _answer(http_status, headers=headers, status='rejected', error=error)
 
 
 async def _read_body(request, limit):
@@ -217,26 +338,154 @@ async def _read_body(request, limit):
     return bytes(body)
 
 
-def make_app(queue, authenticator, max_body_bytes):
+class Limits:
+    """The checked option values that bound what one client, or all of them, can make the source hold."""
+
+    def __init__(self, max_body_bytes=DEFAULT_MAX_BODY_BYTES, read_timeout=DEFAULT_READ_TIMEOUT,
+                 max_events=DEFAULT_MAX_EVENTS, max_pending=DEFAULT_MAX_PENDING):
+        self.max_body_bytes = max_body_bytes
+        self.read_timeout = read_timeout
+        self.max_events = max_events
+        self.max_pending = max_pending
+
+
+class Backlog:
+    """Counts the events accepted but not yet taken by the rulebook, and refuses a batch that would pass max_pending.
+
+    ansible-rulebook hands sources a queue of one item (asyncio.Queue(1) behind a filter wrapper that only has
+    put()), so accepted events mostly wait in the handlers' queue.put() calls, where the queue cannot count them.
+    A plain asyncio.Queue, when one is given, holds them itself; its qsize() counts too.
+    """
+
+    def __init__(self, queue, max_pending):
+        self.queue = queue
+        self.max_pending = max_pending
+        self.handing_over = 0
+        self.refusing = False
+
+    def waiting(self):
+        qsize = getattr(self.queue, 'qsize', None)
+        return self.handing_over + (qsize() if callable(qsize) else 0)
+
+    def admits(self, count):
+        """Whether count more events fit; logs when refusals start and stop rather than once per request."""
+        fits = self.waiting() + count <= self.max_pending
+        if not fits and not self.refusing:
+            LOGGER.warning('turbosmtp.api.webhook: the rulebook is not keeping up (%d events waiting); answering 503 until it catches up',
+                           self.waiting())
+        elif fits and self.refusing:
+            LOGGER.info('turbosmtp.api.webhook: the rulebook caught up; accepting events again')
+        self.refusing = not fits
+        return fits
+
+    async def hand_over(self, events):
+        # Counted before the first await, so that requests arriving meanwhile see these events as waiting.
+        self.handing_over += len(events)
+        not_taken = len(events)
+        try:
+            for event in events:
+                await self.queue.put(event)
+                self.handing_over -= 1
+                not_taken -= 1
+        finally:
+            # Only on cancellation (the rulebook stopping) are some left; they no longer wait.
+            self.handing_over -= not_taken
+
+
+def make_app(queue, authenticator, limits):
+    backlog = Backlog(queue, limits.max_pending)
+
     async def receive(request):
         if not authenticator.allows(request.headers.get('Authorization')):
             LOGGER.warning('turbosmtp.api.webhook: rejected a request from %s with missing or wrong credentials', request.remote)
             return web.json_response({'status': 'unauthorized'}, status=401, headers={'WWW-Authenticate': 'Basic realm="turbosmtp"'})
-        body = await _read_body(request, max_body_bytes)
-        if body is None:
-            return _answer(413, status='rejected', error='the body is larger than %d bytes' % max_body_bytes)
         try:
-            events = parse_events(body)
+            body = await asyncio.wait_for(_read_body(request, limits.max_body_bytes), limits.read_timeout)
+        except asyncio.TimeoutError:
+            LOGGER.warning('turbosmtp.api.webhook: dropped a request from %s whose body did not arrive within %g seconds',
+                           request.remote, limits.read_timeout)
+            response = _refuse(408, 'the body did not arrive within %g seconds' % limits.read_timeout)
+            response.force_close()
+            return response
+        except web.RequestPayloadError:
+            response = _refuse(400, 'the body could not be read: its chunked or compressed encoding is broken')
+            # The rest of the stream cannot be parsed either, so the connection cannot serve another request.
+            response.force_close()
+            return response
+        if body is None:
+            return _refuse(413, 'the body is larger than %d bytes' % limits.max_body_bytes)
+        try:
+            items = received_items(decode_payload(body))
+            if len(items) > limits.max_events:
+                return _refuse(413, 'the batch has %d events, more than the %d a request may carry' % (len(items), limits.max_events))
+            events = to_events(items)
         except BadRequest as error:
-            return _answer(400, status='rejected', error=str(error))
-        for event in events:
-            await queue.put(event)
+            return _refuse(400, str(error))
+        if not backlog.admits(len(events)):
+            return _refuse(503, 'too many events are waiting for the rulebook; retry later',
+                           headers={'Retry-After': str(RETRY_AFTER_SECONDS)})
+        # As before, 200 means the rulebook has every event: the answer waits until the queue took the last one.
+        await backlog.hand_over(events)
         return _answer(200, status='accepted', events=len(events))
 
+    @web.middleware
+    async def never_500(request, handler):
+        """A last guard: an unforeseen failure is logged in one line and answered 400, never a 500 with a traceback."""
+        try:
+            return await handler(request)
+        except web.HTTPException:
+            raise
+        except Exception as error:  # pylint: disable=broad-except
+            LOGGER.warning('turbosmtp.api.webhook: could not process a request from %s (%s)', request.remote, type(error).__name__)
+            return _refuse(400, 'the request could not be processed')
+
     # The client_max_size guard is ours (_read_body), so aiohttp's own limit only needs to stay out of the way.
-    app = web.Application(client_max_size=max_body_bytes + 1)
+    app = web.Application(client_max_size=limits.max_body_bytes + 1, middlewares=[never_500])
     app.router.add_route('POST', '/{tail:.*}', receive)
     return app
+
+
+def _whole_number(args, name, default, minimum, maximum=None):
+    value = args.get(name)
+    if value is None:
+        return default
+    text = str(value).strip()
+    # isascii(): str.isdigit() also accepts digits such as '²' that int() refuses.
+    if isinstance(value, bool) or not (isinstance(value, int) or (text.isascii() and text.isdigit())) or int(text) < minimum or (
+            maximum is not None and int(text) > maximum):
+        upper = '' if maximum is None else ' and at most %d' % maximum
+        raise ValueError('turbosmtp.api.webhook: %s must be a whole number of at least %d%s, not %r' % (name, minimum, upper, value))
+    return int(text)
+
+
+def _seconds(args, name, default):
+    value = args.get(name)
+    if value is None:
+        return default
+    try:
+        seconds = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError('turbosmtp.api.webhook: %s must be a number of seconds greater than 0, not %r' % (name, value))
+    return seconds
+
+
+def read_settings(args):
+    """The port and Limits of the source's arguments; ValueError naming the option when a value cannot work."""
+    if args.get('port') is None:
+        raise ValueError('turbosmtp.api.webhook: port is required')
+    port = _whole_number(args, 'port', None, 1, 65535)
+    limits = Limits(
+        max_body_bytes=_whole_number(args, 'max_body_bytes', DEFAULT_MAX_BODY_BYTES, 1),
+        read_timeout=_seconds(args, 'read_timeout', DEFAULT_READ_TIMEOUT),
+        max_events=_whole_number(args, 'max_events', DEFAULT_MAX_EVENTS, 1),
+        max_pending=_whole_number(args, 'max_pending', DEFAULT_MAX_PENDING, 1),
+    )
+    if limits.max_pending < limits.max_events:
+        raise ValueError('turbosmtp.api.webhook: max_pending (%d) must be at least max_events (%d), or a full batch could never be queued'
+                         % (limits.max_pending, limits.max_events))
+    return port, limits
 
 
 def ssl_context(certfile=None, keyfile=None):
@@ -251,15 +500,17 @@ def ssl_context(certfile=None, keyfile=None):
 
 async def main(queue, args):
     """Serve until cancelled; every accepted turboSMTP event is put on queue."""
-    if args.get('port') is None:
-        raise ValueError('turbosmtp.api.webhook: port is required')
-    port = int(args['port'])
+    port, limits = read_settings(args)
     host = args.get('host') or DEFAULT_HOST
-    max_body_bytes = int(args.get('max_body_bytes') or DEFAULT_MAX_BODY_BYTES)
     authenticator = Authenticator(args.get('username'), args.get('password'), args.get('token'))
     context = ssl_context(args.get('certfile'), args.get('keyfile'))
 
-    runner = web.AppRunner(make_app(queue, authenticator, max_body_bytes), access_log=None)
+    # aiohttp closes a connection whose request headers are not complete keepalive_timeout seconds after it
+    # opened (or after the previous answer), which also ends idle keep-alive connections; the body has its own
+    # deadline in receive(). lingering_time bounds how long unread body bytes are drained after an early answer.
+    runner = web.AppRunner(make_app(queue, authenticator, limits), access_log=None,
+                           keepalive_timeout=limits.read_timeout, lingering_time=limits.read_timeout,
+                           logger=HTTP_LOGGER)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port, ssl_context=context)

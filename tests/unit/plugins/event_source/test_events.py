@@ -218,14 +218,14 @@ def test_overlap_rereads_a_window_without_repeating_rows():
     overlap = events.timedelta(seconds=600)
     first = {'id': 1, 'sendTime': '2026-06-30T10:01:00.000Z', 'status': 'FAIL'}
     newest = {'id': 3, 'sendTime': '2026-06-30T10:05:00.500Z', 'status': 'FAIL'}
-    assert position.new_rows([newest, first], overlap) == [first, newest]
+    assert position.new_rows([newest, first], overlap) == ([first, newest], [])
     # Row 2 was sent before row 3 but failed only later; the next poll reads from 09:55:00 again.
     late = {'id': 2, 'sendTime': '2026-06-30T10:03:00.000Z', 'status': 'FAIL'}
-    assert position.new_rows([newest, late, first], overlap) == [late]
+    assert position.new_rows([newest, late, first], overlap) == ([late], [])
     assert position.cursor == events.parse_send_time(newest['sendTime'])
     # Rows older than the window are forgotten, so the state stays small.
     position.new_rows([{'id': 9, 'sendTime': '2026-06-30T11:00:00.000Z', 'status': 'FAIL'}], overlap)
-    assert sorted(position.seen) == ['9']
+    assert [key[0] for key in position.emitted] == ['9']
 
 
 @pytest.mark.asyncio

@@ -65,9 +65,9 @@ async def source():
     """source(**args) starts the source as ansible-rulebook does; at the end it is cancelled and must free its port."""
     running = []
 
-    async def start(scheme='http', ssl_client=None, **args):
+    async def start(scheme='http', ssl_client=None, queue=None, **args):
         port = free_port()
-        queue = asyncio.Queue()
+        queue = asyncio.Queue() if queue is None else queue
         task = asyncio.create_task(webhook.main(queue, dict(args, host='127.0.0.1', port=port)))
         await wait_listening(port, task)
         session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=ssl_client) if ssl_client else None)

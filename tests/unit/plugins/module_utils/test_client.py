@@ -13,6 +13,7 @@ from ansible_collections.turbosmtp.api.plugins.module_utils.client import (
     RetryPolicy,
     SendClient,
     TurboSMTPError,
+    row_identity,
 )
 from simulator import CONSUMER_KEY, CONSUMER_SECRET, EMAIL, INACTIVE_EMAIL, PASSWORD
 
@@ -423,3 +424,89 @@ def test_a_given_token_that_expired_is_reported_not_replaced(sim):
     with pytest.raises(TurboSMTPError, match='Invalid authorization token'):
         DashboardClient(sim.url, api_token=token, email=EMAIL, password=PASSWORD).user_info()
     assert [r['path'] for r in sim.requests()] == ['/api/user/info']
+
+
+# The API's answers, taken at the documentation's word
+
+
+@pytest.mark.parametrize('body, code', [
+    ({'error': 3, 'message': 'Wrong credentials specified'}, 3),
+    ({'message': 'error', 'errors': {'message': 'error', 'errors': 'nocredit'}}, None),
+], ids=['error field', 'errors object'])
+def test_a_send_answering_an_error_object_under_200_is_an_error_not_a_missing_mid(sim, sender, body, code):
+    sim.add_fault('body', body=body, path='/api/v2/mail/send')
+    with pytest.raises(TurboSMTPError) as failure:
+        sender.send(message())
+    error = failure.value
+    assert (error.status, error.error_code) == (200, code)
+    assert str(error).startswith('turboSMTP request POST /api/v2/mail/send failed with HTTP 200: ')
+    assert ('Wrong credentials specified' if code else 'nocredit') in str(error)
+    assert not error.may_have_been_sent
+    assert len(sim.requests(path='/api/v2/mail/send')) == 1
+
+
+def test_a_send_success_with_its_message_field_is_a_success(sim, sender):
+    sim.add_fault('body', body={'message': 'OK', 'mid': 1475205839938715648}, path='/api/v2/mail/send')
+    assert sender.send(message()) == '1475205839938715648'
+
+
+def test_a_self_requested_token_reported_invalid_under_200_is_renewed(sim):
+    client = DashboardClient(sim.url, email=EMAIL, password=PASSWORD)
+    sim.add_fault('body', body={'errorCode': 3, 'message': 'Invalid authorization token'}, path='/api/user/info')
+    assert client.user_info()['email'] == EMAIL
+    client.close()
+    records = sim.requests()
+    assert [r['path'] for r in records] == ['/api/authorize', '/api/user/info', '/api/authorize', '/api/user/info',
+                                            '/api/deauthorize']
+    tokens = [r['headers']['Authorization'] for r in records[1::2]]
+    assert tokens[0] != tokens[1] == records[-1]['headers']['Authorization'], 'the renewed token is the one revoked'
+
+
+def report_row(cid, email):
+    return {'cid': cid, 'email': email, 'ts': '2026-06-01T00:00:00.000Z', 'response': '550 unknown user'}
+
+
+def test_only_a_row_identical_to_one_of_an_earlier_page_is_dropped(sim, dashboard):
+    first_page = [report_row(1000 + n, 'r%d@example.org' % n) for n in range(REPORT_PAGE_SIZE)]
+    # A new report pushed the last row of page 1 onto page 2; the next one only shares its cid.
+    second_page = [first_page[-1], report_row(first_page[-1]['cid'], 'other@example.org'), report_row(7, 'x@example.org')]
+    sim.add_fault('body', body=first_page, path='/web/api/reports/unsub/all$')
+    sim.add_fault('body', body=second_page, path='/web/api/reports/unsub/all$')
+
+    rows = dashboard.fetch_pages('/web/api/reports/unsub/all', {}, 22, REPORT_PAGE_SIZE, concurrency=1, key='cid')
+
+    assert rows == first_page + second_page[1:]
+
+
+def test_identical_rows_within_one_page_are_both_kept(sim, dashboard):
+    twins = [report_row(5, 'same@example.org'), report_row(5, 'same@example.org')]
+    sim.add_fault('body', body={'count': 2}, path='/web/api/reports/spam/all/count$')
+    sim.add_fault('body', body=twins, path='/web/api/reports/spam/all$')
+    assert dashboard.list_all('/web/api/reports/spam/all', {}, REPORT_PAGE_SIZE, key='cid') == (twins, 2)
+
+
+def test_row_identity_tells_rows_apart_by_every_field():
+    row = {'id': 4612864212, 'status': 'SUCCESS', 'error': None}
+    assert row_identity(row) == row_identity({'error': None, 'status': 'SUCCESS', 'id': 4612864212})
+    assert row_identity(row) != row_identity(dict(row, status='OPEN'))
+
+
+def test_a_delete_is_done_only_when_the_api_answers_success_true(sim, dashboard):
+    cid = str(sim.world.reports['unsub'][0]['cid'])
+    sim.add_fault('body', body={'success': 'true'}, path='/web/api/reports/unsub$')
+    with pytest.raises(TurboSMTPError, match=r'did not answer \{"success": true\} but \{"success": "true"\}'):
+        dashboard.delete_reports('/web/api/reports/unsub', [cid])
+    dashboard.delete_reports('/web/api/reports/unsub', [cid])
+    assert cid not in [str(row['cid']) for row in sim.world.reports['unsub']]
+
+
+def test_a_json_answer_on_a_csv_path_leaves_the_destination_as_it_was(sim, dashboard, tmp_path):
+    dest = tmp_path / 'spam.csv'
+    dest.write_text('old')
+    sim.add_fault('body', body={'errorCode': 7, 'message': 'Access to requested resources is denied'},
+                  path='/web/api/reports/spam/all/csv')
+    with pytest.raises(TurboSMTPError) as failure:
+        dashboard.download('/web/api/reports/spam/all/csv', {}, str(dest))
+    assert (failure.value.status, failure.value.error_code) == (200, 7)
+    assert dest.read_text() == 'old'
+    assert list(tmp_path.iterdir()) == [dest]

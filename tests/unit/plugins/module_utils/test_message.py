@@ -123,3 +123,18 @@ def test_merge_takes_what_the_item_sets_and_inherits_the_rest():
     assert merged['subject'] == 'Other'
     assert merged['cc'] == ['c@example.com']
     assert merged['content'] == 'Hello'
+
+
+@pytest.mark.parametrize('fields, error', [
+    ({'subject': 'Hello\r\nBcc: spy@evil.example'}, r'^subject: contains U\+000D \(CR\) at character 6'),
+    ({'from': 'ops@example.com\n'}, r'^from: contains U\+000A \(LF\) at character 16'),
+    ({'reply_to': 'Help\x85 <help@example.com>'}, r'^reply_to: contains U\+0085 \(NEL\)'),
+    ({'reference_id': 'ref\x7f'}, r'^reference_id: contains U\+007F \(DEL\)'),
+    ({'campaign_id': 'a\u2029b'}, r'^campaign_id: contains U\+2029 \(PARAGRAPH SEPARATOR\)'),
+    ({'custom_headers': {'X-A': 'b\x1bc'}}, r'^custom_headers\.X-A: contains U\+001B at character 2'),
+    ({'custom_headers': {'X-A': {'b': 'c'}}}, r'^custom_headers\.X-A: must be a string or a number, got dict'),
+    ({'custom_headers': {'X-A\r\nBcc': 'x'}}, r"^custom_headers: 'X-A\\r\\nBcc' is not a header name"),
+])
+def test_header_fields_refuse_line_breaks_and_control_characters(fields, error):
+    with pytest.raises(ValueError, match=error):
+        build_message(message(**fields), '')

@@ -1,6 +1,8 @@
 """turbosmtp_send against the simulator: what arrives, check mode, bad input, batches and at-most-once."""
 
 import base64
+import os
+import threading
 import time
 
 import pytest
@@ -9,6 +11,8 @@ from ansible_collections.turbosmtp.api.plugins.modules import turbosmtp_send
 from simulator import CONSUMER_KEY, EMAIL
 
 SEND_PATH = '/api/v2/mail/send'
+# The smallest file whose base64 encoding reaches the API's 24 MB limit.
+OVERSIZED_FILE_BYTES = 24 * 1024 * 1024 * 3 // 4
 PNG = base64.b64decode('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==')
 
 
@@ -214,3 +218,79 @@ def test_api_refusal_carries_the_api_message(send, sim):
     assert 'nocredit' in result['msg'] and result['http_status'] == 402
     assert result['may_have_been_sent'] is False
     assert sim.messages() == []
+
+
+def test_a_fifo_read_on_the_host_fails_at_once_and_nothing_is_sent(send, sim, tmp_path):
+    fifo = tmp_path / 'pipe.txt'
+    os.mkfifo(str(fifo))
+    module_returned = threading.Event()
+
+    def feed_a_stuck_reader():
+        # A module stuck on the FIFO is released after a few seconds, so the test fails instead of hanging.
+        if module_returned.wait(4):
+            return
+        try:
+            descriptor = os.open(str(fifo), os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # ENXIO: nobody is reading it
+            return
+        os.write(descriptor, b'late data')
+        os.close(descriptor)
+
+    feeder = threading.Thread(target=feed_a_stuck_reader, daemon=True)
+    feeder.start()
+    started = time.monotonic()
+    result, failed = send(one(remote_src=True, attachments=[{'path': str(fifo)}]))
+    elapsed = time.monotonic() - started
+    module_returned.set()
+    feeder.join()
+    assert failed
+    assert result['msg'] == ('attachments[0].path: cannot read attachment file %s: it is a FIFO (named pipe), not a '
+                             'regular file; only regular files can be attached' % fifo)
+    assert elapsed < 2, 'the module waited %.1fs on the FIFO' % elapsed
+    assert sim.requests() == [] and sim.messages() == []
+
+
+@pytest.mark.parametrize('path, kind', [('/dev/null', 'a character device'), (None, 'a directory')])
+def test_an_attachment_that_is_not_a_regular_file_is_refused(send, sim, tmp_path, path, kind):
+    path = path or str(tmp_path)
+    result, failed = send(one(remote_src=True, attachments=[{'path': path}]))
+    assert failed
+    assert result['msg'].startswith('attachments[0].path: cannot read attachment file %s: it is %s, not a regular file'
+                                    % (path, kind)), result['msg']
+    assert sim.requests() == []
+
+
+def test_a_link_to_a_regular_file_is_attached(send, sim, tmp_path):
+    (tmp_path / 'notes.txt').write_bytes(b'release notes\n')
+    os.symlink(str(tmp_path / 'notes.txt'), str(tmp_path / 'link.txt'))
+    result, failed = send(one(remote_src=True, attachments=[{'path': str(tmp_path / 'link.txt')}]))
+    assert not failed, result
+    [attachment] = sim.messages()[0]['attachments']
+    assert (attachment['name'], base64.b64decode(attachment['content'])) == ('link.txt', b'release notes\n')
+
+
+def test_an_oversized_file_is_refused_by_its_size_without_being_read(send, sim, tmp_path):
+    sparse = tmp_path / 'huge.bin'
+    with open(str(sparse), 'wb') as handle:
+        handle.truncate(OVERSIZED_FILE_BYTES)
+    result, failed = send(one(remote_src=True, attachments=[{'path': str(sparse)}]))
+    assert failed
+    assert result['msg'] == ('attachments[0].path: cannot read attachment file %s: it is %d bytes, too large for a '
+                             'message under 24 MB once base64 encoded' % (sparse, OVERSIZED_FILE_BYTES))
+    assert sim.requests() == []
+
+
+def test_a_large_batch_with_one_failure_keeps_the_msg_readable(send, sim):
+    size = 2000
+    sim.add_fault('status', status=500, path=SEND_PATH, when='after')
+    result, failed = send(one(messages=[{'to': ['u%d@example.com' % index]} for index in range(size)], concurrency=8))
+    assert failed and result['changed'] is True
+    statuses = [item['status'] for item in result['messages']]
+    assert len(statuses) == size and statuses.count('unknown') == 1 and statuses.count('sent') == size - 1
+    unknown = statuses.index('unknown')
+    assert len(result['msg']) < 8 * 1024, 'the msg is %d characters' % len(result['msg'])
+    assert result['msg'].startswith('1 of %d messages were not sent: messages[%d] to u%d@example.com (unknown: '
+                                    % (size, unknown, unknown)), result['msg'][:300]
+    assert 'may or may not have been sent' in result['msg']
+    assert '; and %d more. The outcome of every message is in the messages result.' % (size - 1 - 10) in result['msg']
+    assert len(sim.messages()) == size
