@@ -115,6 +115,73 @@ PLAYBOOKS = {
               turbosmtp.api.turbosmtp_account_info:
               loop: "{{ range(tasks | int) | list }}"
     ''',
+    'small_turbosmtp': '''
+        - name: Eleven small turboSMTP tasks
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Read the account
+              turbosmtp.api.turbosmtp_account_info:
+            - name: Read the tracking settings 1
+              turbosmtp.api.turbosmtp_tracking_info:
+            - name: Read the tracking settings 2
+              turbosmtp.api.turbosmtp_tracking_info:
+            - name: Read the tracking settings 3
+              turbosmtp.api.turbosmtp_tracking_info:
+            - name: Read the tracking settings 4
+              turbosmtp.api.turbosmtp_tracking_info:
+            - name: Read the tracking settings 5
+              turbosmtp.api.turbosmtp_tracking_info:
+            - name: Read the tracking settings 6
+              turbosmtp.api.turbosmtp_tracking_info:
+            - name: Read the tracking settings 7
+              turbosmtp.api.turbosmtp_tracking_info:
+            - name: Read the tracking settings 8
+              turbosmtp.api.turbosmtp_tracking_info:
+            - name: Read the tracking settings 9
+              turbosmtp.api.turbosmtp_tracking_info:
+            - name: Read the tracking settings 10
+              turbosmtp.api.turbosmtp_tracking_info:
+    ''',
+    'small_set_fact': '''
+        - name: Eleven set_fact tasks
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Set a fact 1
+              ansible.builtin.set_fact:
+                fact_1: 1
+            - name: Set a fact 2
+              ansible.builtin.set_fact:
+                fact_2: 2
+            - name: Set a fact 3
+              ansible.builtin.set_fact:
+                fact_3: 3
+            - name: Set a fact 4
+              ansible.builtin.set_fact:
+                fact_4: 4
+            - name: Set a fact 5
+              ansible.builtin.set_fact:
+                fact_5: 5
+            - name: Set a fact 6
+              ansible.builtin.set_fact:
+                fact_6: 6
+            - name: Set a fact 7
+              ansible.builtin.set_fact:
+                fact_7: 7
+            - name: Set a fact 8
+              ansible.builtin.set_fact:
+                fact_8: 8
+            - name: Set a fact 9
+              ansible.builtin.set_fact:
+                fact_9: 9
+            - name: Set a fact 10
+              ansible.builtin.set_fact:
+                fact_10: 10
+            - name: Set a fact 11
+              ansible.builtin.set_fact:
+                fact_11: 11
+    ''',
     'overhead_uri': '''
         - name: Per-task overhead of a bare uri task
           hosts: localhost
@@ -140,7 +207,7 @@ class Bench:
                         TURBOSMTP_CONSUMER_KEY=CONSUMER_KEY, TURBOSMTP_CONSUMER_SECRET=CONSUMER_SECRET,
                         ANSIBLE_NOCOLOR='1', ANSIBLE_DEPRECATION_WARNINGS='0')
 
-    def playbook(self, name, repeat=None, **variables):
+    def playbook(self, name, repeat=None, env=None, **variables):
         """Median wall time of full ansible-playbook runs."""
         variables.setdefault('url', self.sim.url)
         variables.setdefault('token', TOKEN)
@@ -149,8 +216,8 @@ class Bench:
         times = []
         for _repeat in range(repeat or self.repeat):
             started = time.perf_counter()
-            result = subprocess.run(command, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    universal_newlines=True, check=False)
+            result = subprocess.run(command, env=dict(self.env, **(env or {})), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    text=True, check=False)
             times.append(time.perf_counter() - started)
             if result.returncode != 0:
                 raise SystemExit('benchmark playbook %s failed:\n%s' % (name, result.stdout[-4000:]))
@@ -186,7 +253,8 @@ def bench_stats(bench, pages_list, concurrency):
     print('  task floor = a playbook of one turboSMTP task without latency (%.2fs) + the same round trips' % one_task)
 
 
-def bench_send(bench, count):
+def bench_send(bench, count, concurrency=8):
+    empty = bench.playbook('empty')
     bench.sim.reset()
     bench.sim.set_latency(LATENCY_MS)
     recipients = [{'to': ['user%d@example.org' % index], 'content': 'Hello user %d, release 1.%d is out.' % (index, index)}
@@ -194,9 +262,11 @@ def bench_send(bench, count):
     batch = bench.playbook('send_batch', recipients=recipients)
     loop = bench.playbook('send_loop', recipients=recipients)
     sent = len(bench.sim.messages())
+    floor = empty + math.ceil(count / concurrency) * LATENCY_MS / 1000.0
     table('Send: %d personalised notifications, %d ms per request' % (count, LATENCY_MS),
-          ['messages', 'batch (messages:)', 'loop of sends', 'loop/batch'],
-          [[count, '%.2fs' % batch, '%.2fs' % loop, '%.1fx' % (loop / batch)]])
+          ['messages', 'batch (messages:)', 'loop of sends', 'loop/batch', 'floor', 'batch/floor'],
+          [[count, '%.2fs' % batch, '%.2fs' % loop, '%.1fx' % (loop / batch), '%.2fs' % floor, '%.2fx' % (batch / floor)]])
+    print('  floor = an empty playbook run (%.2fs) + ceil(messages / concurrency %d) round trips' % (empty, concurrency))
     print('  the simulator accepted %d messages over %d runs of each playbook' % (sent, bench.repeat))
 
 
@@ -209,6 +279,27 @@ def bench_overhead(bench, tasks):
     table('Per-task overhead (%d iterations, no added latency)' % tasks,
           ['turbosmtp_account_info', 'bare uri', 'module/uri'],
           [['%.0f ms' % (per_module * 1000), '%.0f ms' % (per_uri * 1000), '%.2fx' % (per_module / per_uri)]])
+
+
+def bench_small_tasks(bench):
+    """Eleven small turboSMTP tasks (in-process, and forced to module execution) against eleven set_fact tasks."""
+    bench.sim.reset()
+    tasks = 11
+    empty = bench.playbook('empty')
+    set_fact = bench.playbook('small_set_fact')
+    in_process = bench.playbook('small_turbosmtp')
+    as_modules = bench.playbook('small_turbosmtp', env={'TURBOSMTP_IN_PROCESS': '0'})
+
+    def per_task(seconds):
+        return '%.0f ms' % ((seconds - empty) / tasks * 1000)
+
+    table('Many small tasks: %d turboSMTP tasks (10 tracking_info, 1 account_info) against %d set_fact tasks, no latency'
+          % (tasks, tasks),
+          ['play', 'wall', 'per task (over an empty play)', 'ratio to set_fact'],
+          [['set_fact', '%.2fs' % set_fact, per_task(set_fact), '1.00x'],
+           ['turboSMTP in-process', '%.2fs' % in_process, per_task(in_process), '%.2fx' % (in_process / set_fact)],
+           ['turboSMTP as modules', '%.2fs' % as_modules, per_task(as_modules), '%.2fx' % (as_modules / set_fact)]])
+    print('  empty play %.2fs; "as modules" is TURBOSMTP_IN_PROCESS=0, the fallback path' % empty)
 
 
 EXPORT_SCRIPT = '''
@@ -227,7 +318,7 @@ def bench_export_memory(bench, sizes):
         bench.sim.reset(stats_rows=size)
         dest = bench.workdir / ('export-%d.csv' % size)
         output = subprocess.run([sys.executable, '-c', EXPORT_SCRIPT, bench.sim.url, TOKEN, str(dest)], env=bench.env,
-                                stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout.split()
+                                stdout=subprocess.PIPE, text=True, check=True).stdout.split()
         rows.append([size, '%.1f MB' % (int(output[0]) / 1e6), '%.1f MB' % (int(output[1]) / 1024.0)])
     table('CSV export: peak RSS of the exporting process (streamed to disk)', ['rows', 'file', 'peak RSS'], rows)
 
@@ -243,6 +334,7 @@ def main():
         print('turbosmtp.api benchmarks: median of %d full ansible-playbook runs per figure' % repeat)
         bench_stats(bench, [6, 60] if options.quick else [6, 60, 600], options.concurrency)
         bench_send(bench, 40)
+        bench_small_tasks(bench)
         bench_overhead(bench, 20)
         bench_export_memory(bench, [10000, 100000])
 

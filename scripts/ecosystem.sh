@@ -14,22 +14,6 @@ cd "$REPO" || exit 1
 ECO_VENV=${TURBOSMTP_ECOSYSTEM_VENV:-$REPO/.venv-ecosystem}
 ECO_REQUIREMENTS="$REPO/tests/ecosystem/requirements.txt"
 
-bootstrap_ecosystem() {
-  local stamp="$ECO_VENV/.requirements.sha"
-  local want
-  want=$(sha1sum "$ECO_REQUIREMENTS" | cut -d' ' -f1)
-  if [ ! -x "$ECO_VENV/bin/python" ]; then
-    echo "== creating $ECO_VENV"
-    "$PYTHON" -m venv "$ECO_VENV"
-  fi
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "== installing the ecosystem tools (tests/ecosystem/requirements.txt)"
-    "$ECO_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$ECO_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ECO_REQUIREMENTS"
-    echo "$want" > "$stamp"
-  fi
-}
-
 check_java() {
   # ansible-rulebook runs its rules in Drools, on Java 17 or later.
   if [ -z "${JAVA_HOME:-}" ]; then
@@ -47,7 +31,7 @@ check_java() {
   fi
 }
 
-bootstrap_ecosystem
+ensure_venv "$ECO_VENV" "$ECO_REQUIREMENTS" "the ecosystem tools (tests/ecosystem/requirements.txt)"
 check_java
 export TURBOSMTP_ECOSYSTEM_VENV="$ECO_VENV"
 workers=$(python -c 'import os; print(min(4, os.cpu_count() or 1))')

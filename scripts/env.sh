@@ -8,26 +8,13 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${TURBOSMTP_VENV:-$REPO/.venv}
 PYTHON=${PYTHON:-python3}
 
-bootstrap() {
-  local stamp="$VENV/.requirements-dev.sha"
-  local want
-  want=$(sha1sum "$REPO/requirements-dev.txt" | cut -d' ' -f1)
-  if [ ! -x "$VENV/bin/python" ]; then
-    echo "== creating $VENV"
-    "$PYTHON" -m venv "$VENV"
-  fi
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "== installing pinned tools (requirements-dev.txt)"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REPO/requirements-dev.txt"
-    echo "$want" > "$stamp"
-  fi
-}
+# shellcheck source=venv.sh
+source "$REPO/scripts/venv.sh"
 
 if [ "${TURBOSMTP_SKIP_BOOTSTRAP:-0}" = 1 ]; then
   [ -x "$VENV/bin/python" ] || { echo "TURBOSMTP_SKIP_BOOTSTRAP=1 but $VENV has no bin/python" >&2; exit 1; }
 else
-  bootstrap
+  ensure_venv "$VENV" "$REPO/requirements-dev.txt" "pinned tools (requirements-dev.txt)"
 fi
 export PATH="$VENV/bin:$PATH"
 

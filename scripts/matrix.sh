@@ -11,6 +11,8 @@ cd "$REPO" || exit 1
 CORE=2.16.19
 MATRIX_VENV=${TURBOSMTP_MATRIX_VENV:-$REPO/.venv-core216}
 PYTHON=${PYTHON:-python3}
+# shellcheck source=venv.sh
+source "$REPO/scripts/venv.sh"
 # What the tests import besides ansible-core, at requirements-dev.txt's pins.
 TEST_PACKAGES=(requests pytest pytest-xdist pytest-asyncio hypothesis aiohttp PyYAML)
 
@@ -32,19 +34,11 @@ requirements() {
 }
 
 install() {
-  local wanted stamp="$MATRIX_VENV/.matrix-requirements.txt"
-  wanted=$(requirements)
-  if [ ! -x "$MATRIX_VENV/bin/python" ]; then
-    echo "== creating $MATRIX_VENV"
-    "$PYTHON" -m venv "$MATRIX_VENV"
-  fi
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-    echo "== installing into $MATRIX_VENV: ${wanted//$'\n'/ }"
-    "$MATRIX_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    # shellcheck disable=SC2086  # one argument per requirement line
-    "$MATRIX_VENV/bin/python" -m pip install --quiet --disable-pip-version-check $wanted
-    echo "$wanted" > "$stamp"
-  fi
+  # ensure_venv compares the file's checksum, so rewriting unchanged pins installs nothing.
+  local pins="$REPO/.cache/core${CORE//./}-requirements.txt"
+  mkdir -p "$REPO/.cache"
+  requirements > "$pins"
+  ensure_venv "$MATRIX_VENV" "$pins" "ansible-core $CORE and the test requirements"
 }
 
 install
@@ -66,6 +60,7 @@ step() {
 }
 step unit python -m pytest -q -n "$workers" tests/unit tests/simulator
 step integration python -m pytest -q -n "$workers" tests/integration
+step ansible-test-integration bash scripts/integration.sh
 step sanity bash scripts/sanity.sh
 
 if [ ${#failed[@]} -gt 0 ]; then

@@ -119,7 +119,7 @@ def _parse_local(query, name, pattern, fmt, expected, tz_offset):
     try:
         parsed = time.strptime(value, fmt)
     except ValueError:
-        raise ParamError("%s: expected %s" % (name, expected))
+        raise ParamError("%s: expected %s" % (name, expected)) from None
     return calendar.timegm(parsed) - tz_offset
 
 
@@ -150,7 +150,7 @@ def parse_status_filter(query):
     try:
         value = json.loads(raw)
     except ValueError:
-        raise ParamError('filter: expected *, a JSON string like "CLICK" or a JSON array')
+        raise ParamError('filter: expected *, a JSON string like "CLICK" or a JSON array') from None
     statuses = [value] if isinstance(value, str) else value
     if not isinstance(statuses, list) or not statuses:
         raise ParamError('filter: expected *, a JSON string like "CLICK" or a JSON array')
@@ -247,10 +247,21 @@ def _attachments(value):
             data = base64.b64decode(re.sub(r"\s+", "", item["content"]), validate=True)
         except (binascii.Error, ValueError):
             raise SendRejected(send_error(
-                "attachment %s: content is not valid base64" % item["name"]))
+                "attachment %s: content is not valid base64" % item["name"])) from None
         parsed.append({"name": item["name"], "type": item["type"], "content": item["content"],
                        "content_id": item.get("content_id"), "size": len(data)})
     return parsed
+
+
+def _check_subject_content_headers(body):
+    if len(body.get("subject") or "") > MAX_SUBJECT_CHARS:
+        raise SendRejected(send_error("subject exceeds %d characters" % MAX_SUBJECT_CHARS))
+    if not any(body.get(field) for field in ("content", "html_content", "mime_raw")):
+        raise SendRejected(send_error("missing content"))
+    headers = body.get("custom_headers")
+    if headers is not None and not (isinstance(headers, dict) and all(
+            isinstance(v, str) for v in headers.values())):
+        raise SendRejected(send_error("custom_headers must be an object with string values"))
 
 
 def _validate_send(body):
@@ -272,14 +283,7 @@ def _validate_send(body):
     for field in _STRING_FIELDS:
         if body.get(field) is not None and not isinstance(body[field], str):
             raise SendRejected(send_error("%s must be a string" % field))
-    if len(body.get("subject") or "") > MAX_SUBJECT_CHARS:
-        raise SendRejected(send_error("subject exceeds %d characters" % MAX_SUBJECT_CHARS))
-    if not any(body.get(field) for field in ("content", "html_content", "mime_raw")):
-        raise SendRejected(send_error("missing content"))
-    headers = body.get("custom_headers")
-    if headers is not None and not (isinstance(headers, dict) and all(
-            isinstance(v, str) for v in headers.values())):
-        raise SendRejected(send_error("custom_headers must be an object with string values"))
+    _check_subject_content_headers(body)
     attachments = _attachments(body.get("attachments"))
     mime_raw = body.get("mime_raw")
     if mime_raw and "\r\n\r\n" not in mime_raw and "\n\n" not in mime_raw:

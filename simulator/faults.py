@@ -24,7 +24,7 @@ class Fault:
             status = None if status is None else int(status)
             seconds = None if seconds is None else float(seconds)
         except (TypeError, ValueError):
-            raise FaultError("count, status and seconds must be numbers")
+            raise FaultError("count, status and seconds must be numbers") from None
         if count < 1:
             raise FaultError("count must be at least 1")
         if status is None:

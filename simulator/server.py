@@ -214,45 +214,77 @@ class _Control:
             return json_response(400, {"error": str(error)})
 
     def _route(self, route, query, payload):
-        sim = self.sim
-        if route == ("GET", "/_sim/health"):
-            return json_response(200, {"ok": True})
-        if route == ("GET", "/_sim/state"):
-            return json_response(200, sim.world.summary())
-        if route == ("GET", "/_sim/requests"):
-            return json_response(200, sim.requests(query.get("path"), query.get("method")))
-        if route == ("DELETE", "/_sim/requests"):
-            sim.clear_requests()
-            return json_response(200, {"ok": True})
-        if route == ("GET", "/_sim/messages"):
-            return json_response(200, sim.messages())
-        if route == ("DELETE", "/_sim/messages"):
-            sim.world.clear_messages()
-            return json_response(200, {"ok": True})
-        if route == ("POST", "/_sim/reset"):
-            sim.reset(**{k: payload.get(k) for k in
-                         ("seed", "stats_rows", "reports_per_type", "subaccounts")})
-            return json_response(200, {"ok": True})
-        if route == ("POST", "/_sim/latency"):
-            sim.set_latency(payload.get("ms", 0))
-            return json_response(200, {"ok": True, "ms": sim.latency_ms})
-        if route == ("GET", "/_sim/faults"):
-            return json_response(200, sim.faults.list())
-        if route == ("POST", "/_sim/faults"):
-            fault = sim.add_fault(**{k: payload.get(k) for k in (
-                "kind", "count", "method", "path", "status", "retry_after", "seconds", "when", "body",
-                "content_type")})
-            return json_response(201, fault.to_dict())
-        if route == ("DELETE", "/_sim/faults"):
-            sim.clear_faults()
-            return json_response(200, {"ok": True})
-        if route == ("POST", "/_sim/clock"):
-            sim.advance_clock(float(payload.get("advance", 0)))
-            return json_response(200, {"ok": True, "offset": sim.world.clock_offset})
-        if route == ("POST", "/_sim/credits"):
-            sim.set_credits(payload.get("credits"))
-            return json_response(200, {"ok": True, "credits": sim.world.credits})
-        return json_response(404, {"errorCode": 4, "message": "Resource not found"})
+        handler = self._ROUTES.get(route)
+        if handler is None:
+            return json_response(404, {"errorCode": 4, "message": "Resource not found"})
+        return handler(self, query, payload)
+
+    def _health(self, query, payload):
+        return json_response(200, {"ok": True})
+
+    def _state(self, query, payload):
+        return json_response(200, self.sim.world.summary())
+
+    def _list_requests(self, query, payload):
+        return json_response(200, self.sim.requests(query.get("path"), query.get("method")))
+
+    def _clear_requests(self, query, payload):
+        self.sim.clear_requests()
+        return json_response(200, {"ok": True})
+
+    def _list_messages(self, query, payload):
+        return json_response(200, self.sim.messages())
+
+    def _clear_messages(self, query, payload):
+        self.sim.world.clear_messages()
+        return json_response(200, {"ok": True})
+
+    def _reset(self, query, payload):
+        self.sim.reset(**{k: payload.get(k) for k in
+                          ("seed", "stats_rows", "reports_per_type", "subaccounts")})
+        return json_response(200, {"ok": True})
+
+    def _set_latency(self, query, payload):
+        self.sim.set_latency(payload.get("ms", 0))
+        return json_response(200, {"ok": True, "ms": self.sim.latency_ms})
+
+    def _list_faults(self, query, payload):
+        return json_response(200, self.sim.faults.list())
+
+    def _add_fault(self, query, payload):
+        fault = self.sim.add_fault(**{k: payload.get(k) for k in (
+            "kind", "count", "method", "path", "status", "retry_after", "seconds", "when", "body",
+            "content_type")})
+        return json_response(201, fault.to_dict())
+
+    def _clear_faults(self, query, payload):
+        self.sim.clear_faults()
+        return json_response(200, {"ok": True})
+
+    def _advance_clock(self, query, payload):
+        self.sim.advance_clock(float(payload.get("advance", 0)))
+        return json_response(200, {"ok": True, "offset": self.sim.world.clock_offset})
+
+    def _set_credits(self, query, payload):
+        self.sim.set_credits(payload.get("credits"))
+        return json_response(200, {"ok": True, "credits": self.sim.world.credits})
+
+    # (method, path without trailing slash) -> handler(self, query, payload)
+    _ROUTES = {
+        ("GET", "/_sim/health"): _health,
+        ("GET", "/_sim/state"): _state,
+        ("GET", "/_sim/requests"): _list_requests,
+        ("DELETE", "/_sim/requests"): _clear_requests,
+        ("GET", "/_sim/messages"): _list_messages,
+        ("DELETE", "/_sim/messages"): _clear_messages,
+        ("POST", "/_sim/reset"): _reset,
+        ("POST", "/_sim/latency"): _set_latency,
+        ("GET", "/_sim/faults"): _list_faults,
+        ("POST", "/_sim/faults"): _add_fault,
+        ("DELETE", "/_sim/faults"): _clear_faults,
+        ("POST", "/_sim/clock"): _advance_clock,
+        ("POST", "/_sim/credits"): _set_credits,
+    }
 
 
 class Simulator:
@@ -340,8 +372,8 @@ class Simulator:
     def advance_clock(self, seconds):
         self.world.advance_clock(seconds)
 
-    def set_credits(self, credits):
-        self.world.set_credits(credits)
+    def set_credits(self, remaining):
+        self.world.set_credits(remaining)
 
     def add_fault(self, kind, count=1, method=None, path=None, status=None, retry_after=None,
                   seconds=None, when="before", body=None, content_type=None):

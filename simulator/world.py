@@ -246,7 +246,6 @@ class World:
         self.lock = threading.RLock()
         self.store = store
         self.clock_offset = 0.0
-        self.fixed_token = token
         self.account = self._make_account()
         self.plans = self._make_plans()
         self.subaccounts = self._make_subaccounts(int(subaccounts))
@@ -480,9 +479,10 @@ class World:
         return StatsView(seeded, indices, extra)
 
     # -- sending -------------------------------------------------------------
-    def set_credits(self, credits):
+    def set_credits(self, remaining):
+        """Sends left before the account runs out of credits; None for unlimited."""
         with self.lock:
-            self.credits = None if credits is None else int(credits)
+            self.credits = None if remaining is None else int(remaining)
             if self.store:
                 self.store.set_meta("credits", self.credits)
 
@@ -495,11 +495,8 @@ class World:
                 self.credits -= 1
                 if self.store:
                     self.store.set_meta("credits", self.credits)
-            if self.last_mid is None:
-                mid = FIRST_MID
-            else:
-                # Irregular steps, like real mids, but reproducible from the seed.
-                mid = self.last_mid + 1 + _mix(self.seed, self.last_mid) % 4194304
+            # Irregular steps, like real mids, but reproducible from the seed.
+            mid = FIRST_MID if self.last_mid is None else self.last_mid + 1 + _mix(self.seed, self.last_mid) % 4194304
             self.last_mid = mid
             message = dict(message, mid=str(mid))
             now = self.now()

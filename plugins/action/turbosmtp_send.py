@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Reads attachment files on the controller (like copy's src), then runs the module with
-their content, so the managed host never needs the files."""
+their content, so the managed host never needs the files; in-process when the module would run
+on the controller's own Python anyway (plugin_utils.in_process)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,41 +17,41 @@ import traceback
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.parsing.convert_bool import boolean
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.turbosmtp.api.plugins.module_utils.message import (
     MAX_FILE_BYTES,
     check_regular_file,
     read_regular_file,
 )
+from ansible_collections.turbosmtp.api.plugins.modules.turbosmtp_send import Send
+from ansible_collections.turbosmtp.api.plugins.plugin_utils.in_process import TurboSMTPAction
 
-MODULE = 'turbosmtp.api.turbosmtp_send'
 # A vault file holds its content hex encoded, with a header and line breaks: a little over twice the size.
 MAX_VAULT_FILE_BYTES = MAX_FILE_BYTES * 2 + 64 * 1024
 
 
-class ActionModule(ActionBase):
+class ActionModule(TurboSMTPAction):
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
+    module_class = Send
+    module_name = 'turbosmtp.api.turbosmtp_send'
+
+    def module_args(self, result, task_vars):
         args = dict(self._task.args)
-        if not boolean(args.get('remote_src', False), strict=False):
-            try:
-                args = self._read_attachments('', args)
-                if isinstance(args.get('messages'), list):
-                    args['messages'] = [self._read_attachments('messages[%d].' % index, item)
-                                        for index, item in enumerate(args['messages'])]
-            except AnsibleError as error:
-                result.update(failed=True, msg=to_text(error.message))
-                return result
-            except Exception as error:
-                # A bug of ours must still end the task with one clear msg, never a bare traceback.
-                result.update(failed=True, exception=traceback.format_exc(),
-                              msg='turbosmtp_send could not read the attachments on the controller: %s: %s'
-                                  % (type(error).__name__, to_text(error)))
-                return result
-        result.update(self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars))
-        return result
+        if boolean(args.get('remote_src', False), strict=False):
+            return args
+        try:
+            args = self._read_attachments('', args)
+            if isinstance(args.get('messages'), list):
+                args['messages'] = [self._read_attachments('messages[%d].' % index, item)
+                                    for index, item in enumerate(args['messages'])]
+        except AnsibleError as error:
+            result.update(failed=True, msg=to_text(error.message))
+        except Exception as error:
+            # A bug of ours must still end the task with one clear msg, never a bare traceback.
+            result.update(failed=True, exception=traceback.format_exc(),
+                          msg='turbosmtp_send could not read the attachments on the controller: %s: %s'
+                              % (type(error).__name__, to_text(error)))
+        return args
 
     def _read_attachments(self, label, message):
         """The message with each controller `path` of its attachments replaced by the file's base64 `content`."""
@@ -73,14 +74,14 @@ class ActionModule(ActionBase):
             check_regular_file(os.stat(found), max_bytes=MAX_VAULT_FILE_BYTES)
             source = self._loader.get_real_file(found, decrypt=True)
             content = base64.b64encode(read_regular_file(source)).decode('ascii')
-        except (AnsibleError, IOError, OSError, ValueError) as error:
+        except (AnsibleError, OSError, ValueError) as error:
             if isinstance(error, AnsibleError):
                 reason = error.message
             elif isinstance(error, (IOError, OSError)):
                 reason = error.strerror or error
             else:
                 reason = error
-            raise AnsibleError('%s.path: cannot read %s on the controller: %s' % (label, path, to_text(reason)))
+            raise AnsibleError('%s.path: cannot read %s on the controller: %s' % (label, path, to_text(reason))) from None
         finally:
             if source is not None:
                 self._loader.cleanup_tmp_file(source)

@@ -146,6 +146,12 @@ options:
         key: timeout
 notes:
   - The mail is sent at most once per run; when the answer is lost the warning says it may or may not have been sent.
+seealso:
+  - module: turbosmtp.api.turbosmtp_send
+    description: Send a mail from a task, with attachments or in batches.
+  - name: Event-Driven Ansible guide
+    description: How to enable this callback, and the event sources of the collection.
+    link: https://github.com/turbosmtp/ansible-collection-api/blob/main/docs/docsite/rst/event_driven_ansible.rst
 '''
 
 EXAMPLES = r'''
@@ -170,7 +176,7 @@ from html import escape
 
 from ansible.plugins.callback import CallbackBase
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.client import SendClient, TurboSMTPError
+from ansible_collections.turbosmtp.api.plugins.module_utils.client import SEND_OPTIONS, SendClient, TurboSMTPError
 
 CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 DEFAULT_SUBJECT = 'Ansible {playbook}: {status} ({failed} failed, {unreachable} unreachable, {changed} changed)'
@@ -179,7 +185,7 @@ COUNTER_LABELS = ('ok', 'changed', 'failed', 'unreachable', 'skipped', 'rescued'
 # A mail is no place for a whole stack of output: long messages are cut.
 MAX_MSG_CHARS = 2000
 # Line and paragraph separators that some mail software treats as line breaks, besides the control characters.
-HEADER_BREAKERS = (u'\u2028', u'\u2029')
+HEADER_BREAKERS = ('\u2028', '\u2029')
 
 
 def header_breaker(value):
@@ -194,7 +200,7 @@ class UnsafeHeader(ValueError):
     """A from, to or subject that would put a control character or line break into a mail header."""
 
     def __init__(self, setting, character):
-        super(UnsafeHeader, self).__init__(
+        super().__init__(
             '%s contains a control character or line break (U+%04X); the mail was not sent, as it could add '
             'or change mail headers' % (setting, ord(character)))
 
@@ -307,7 +313,7 @@ class CallbackModule(CallbackBase):
     CALLBACK_NEEDS_ENABLED = True
 
     def __init__(self, display=None):
-        super(CallbackModule, self).__init__(display=display)
+        super().__init__(display=display)
         self.playbook_name = 'playbook'
         self.started = time.time()
         self.failures = []
@@ -316,7 +322,7 @@ class CallbackModule(CallbackBase):
     def set_options(self, task_keys=None, var_options=None, direct=None):
         # A bad setting must cost the mail, not the run.
         try:
-            super(CallbackModule, self).set_options(task_keys=task_keys, var_options=var_options, direct=direct)
+            super().set_options(task_keys=task_keys, var_options=var_options, direct=direct)
         except Exception as error:  # pylint: disable=broad-except
             self.options_error = str(error)
 
@@ -364,17 +370,28 @@ class CallbackModule(CallbackBase):
             'content': summary.text(),
             'html_content': summary.html(),
         }
-        client = SendClient(self.get_option('send_url'), region=self.get_option('region'),
-                            consumer_key=self.get_option('consumer_key'), consumer_secret=self.get_option('consumer_secret'),
-                            email=self.get_option('email'), password=self.get_option('password'),
-                            timeout=self.get_option('timeout'), validate_certs=self.get_option('validate_certs'))
+        # The options the callback does not offer (retries) take the client's default.
+        client = SendClient.from_options(self.send_settings())
         try:
             mid = client.send(message)
         except TurboSMTPError as error:
-            raise ValueError(error.message)
+            raise ValueError(error.message) from error
         finally:
             self.close_quietly(client)
         self._display.vvv('turbosmtp.api.notify: run summary sent to %s (mid %s)' % (message['to'], mid))
+
+    def send_settings(self):
+        """The connection options this callback has among the send client's; the client's defaults fill the rest.
+
+        (has_option() is not usable here: callbacks keep their options apart before ansible-core 2.19.)
+        """
+        settings = {}
+        for name in SEND_OPTIONS:
+            try:
+                settings[name] = self.get_option(name)
+            except KeyError:
+                continue
+        return settings
 
     def close_quietly(self, client):
         try:

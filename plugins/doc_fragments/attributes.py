@@ -7,9 +7,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
 
-    # What each attribute means; modules add their own support level.
+    # What each attribute means; modules add their own support level (every module states idempotent).
     DOCUMENTATION = r'''
 options: {}
 attributes:
@@ -17,6 +17,11 @@ attributes:
     description: Can run in C(check_mode) and return changed status prediction without modifying the account.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
+  idempotent:
+    description:
+      - When run twice in a row outside check mode, with the same options, the second run reports no change
+        and changes nothing in the turboSMTP account.
+      - This assumes that nothing else changed the account in between (another task, the dashboard, mail arriving).
 '''
 
     ACTIONGROUP = r'''
@@ -29,6 +34,7 @@ attributes:
       - turbosmtp.api.turbosmtp
 '''
 
+    # For the modules that only read; use with DOCUMENTATION.
     INFO_MODULE = r'''
 options: {}
 attributes:
@@ -38,6 +44,10 @@ attributes:
       - This action does not modify state.
   diff_mode:
     support: N/A
+    details:
+      - This action does not modify state.
+  idempotent:
+    support: full
     details:
       - This action does not modify state.
 '''

@@ -7,11 +7,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
 
-    # How the list modules read a list (plugins/module_utils/queries.py listing_argument_spec).
+    # How the list modules read a list: the options of plugins/module_utils/queries.py listing_argument_spec.
     DOCUMENTATION = r'''
 options:
+  tz:
+    description:
+      - The UTC offset the dates and times of O(start) and O(end) are in, from V(-12:00) to V(+14:00),
+        such as V(+01:00) or V(-05:30). Any other value fails the task before any request.
+      - The API uses V(+01:00) when not set.
+    type: str
   count_only:
     description:
       - Return only RV(count), with the single count request, and no rows.
@@ -46,4 +52,9 @@ attributes:
     support: N/A
     details:
       - This action does not modify state.
+  idempotent:
+    support: full
+    details:
+      - This action does not modify the account and always reports no change. With O(csv_dest), the file is
+        written again on every run (outside check mode), still reporting no change.
 '''

@@ -20,15 +20,18 @@ import random
 import tempfile
 import threading
 import time
+from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
+
+from ansible_collections.turbosmtp.api.plugins.module_utils.version import COLLECTION_VERSION
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
-except ImportError as import_error:  # pragma: no cover - exercised by the missing_required_lib path
+except ImportError as import_error:  # tested by test_missing_requests.py, in a process without requests
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = import_error
 
@@ -37,11 +40,59 @@ SEND_URLS = {
     'global': 'https://api.turbo-smtp.com',
     'eu': 'https://api.eu.turbo-smtp.com',
 }
+USER_AGENT = 'turbosmtp.api-ansible-collection/%s' % COLLECTION_VERSION
+
+# Every path of the API, here and nowhere else: callers name operations, not paths.
 SEND_PATH = '/api/v2/mail/send'
-USER_AGENT = 'turbosmtp.api-ansible-collection/1.0.0'
+AUTHORIZE_PATH = '/api/authorize'
+DEAUTHORIZE_PATH = '/api/deauthorize'
+ACCOUNT_PATH = '/api/user/info'
+PLANS_PATH = '/api/plans'
+SUBACCOUNTS_PATH = '/api/useraccounts/summary'
+TOOL_PATH = '/api/tools/%s'
+SET_TOOL_PATH = '/api/tools/%s/%s'
+STATS_PATH = '/api/stats/panes/emails'
+STATS_CSV_PATH = '/api/stats/emails/csv'
+STATS_FEED_PATH = '/api/stats/email-feed-last/%d'
+REPORTS_PATH = '/web/api/reports/%s'
+# Appended to a list path: its row count, its CSV export, and (reports) the whole history instead of a range.
+COUNT_SUFFIX = '/count'
+CSV_SUFFIX = '/csv'
+WHOLE_HISTORY_SUFFIX = '/all'
 
 REPORT_PAGE_SIZE = 20
 STATS_PAGE_SIZE = 10
+
+# The API's error codes: the seed's "General errors" table, and the answers of POST /api/deauthorize.
+WRONG_CREDENTIALS = 1
+ACCOUNT_INACTIVE = 2
+INVALID_TOKEN = 3
+RESOURCE_NOT_FOUND = 4
+SERVER_ERROR = 5
+CONCURRENT_MODIFICATION = 6
+ACCESS_DENIED = 7
+NO_TOKEN_GIVEN = 8
+TOKEN_NOT_FOUND = 9
+
+ConnectionOption = namedtuple('ConnectionOption', 'env default')
+# Every connection option: the TURBOSMTP_* environment variable it falls back to, and its default. The
+# modules' argument specs, the events source and the clients' from_options() all read this one table.
+CONNECTION_OPTIONS = {
+    'api_token': ConnectionOption('TURBOSMTP_API_TOKEN', None),
+    'email': ConnectionOption('TURBOSMTP_EMAIL', None),
+    'password': ConnectionOption('TURBOSMTP_PASSWORD', None),
+    'dashboard_url': ConnectionOption('TURBOSMTP_DASHBOARD_URL', DEFAULT_DASHBOARD_URL),
+    'consumer_key': ConnectionOption('TURBOSMTP_CONSUMER_KEY', None),
+    'consumer_secret': ConnectionOption('TURBOSMTP_CONSUMER_SECRET', None),
+    'region': ConnectionOption('TURBOSMTP_REGION', 'global'),
+    'send_url': ConnectionOption('TURBOSMTP_SEND_URL', None),
+    'validate_certs': ConnectionOption(None, True),
+    'timeout': ConnectionOption(None, 30),
+    'retries': ConnectionOption(None, 3),
+}
+DASHBOARD_OPTIONS = ('api_token', 'email', 'password', 'dashboard_url', 'validate_certs', 'timeout', 'retries')
+SEND_OPTIONS = ('consumer_key', 'consumer_secret', 'email', 'password', 'region', 'send_url', 'validate_certs',
+                'timeout', 'retries')
 
 RETRYABLE_STATUSES = (429, 502, 503, 504)
 # Methods whose repetition cannot duplicate an effect, so a lost answer may be asked again.
@@ -52,8 +103,6 @@ ERROR_BODY_PREVIEW = 200
 DOWNLOAD_CHUNK = 64 * 1024
 # A CSV export this small is checked for being JSON in disguise; a JSON error body is never this big.
 JSON_SNIFF_LIMIT = 1024 * 1024
-# The API's error code for a token that is expired, revoked or unknown.
-INVALID_TOKEN = 3
 
 
 class TurboSMTPError(Exception):
@@ -65,7 +114,7 @@ class TurboSMTPError(Exception):
     """
 
     def __init__(self, message, status=None, error_code=None, details=None, may_have_been_sent=False):
-        super(TurboSMTPError, self).__init__(message)
+        super().__init__(message)
         self.message = message
         self.status = status
         self.error_code = error_code
@@ -205,6 +254,32 @@ def _never_reached_server(exc):
     return False
 
 
+def option_value(options, name):
+    """options[name], or the default of that connection option when it is not set."""
+    value = options.get(name)
+    return CONNECTION_OPTIONS[name].default if value is None else value
+
+
+def connection_settings(given, names, environ=None):
+    """The options ``names`` as given, else from their TURBOSMTP_* variable, else their default.
+
+    For callers without Ansible's option handling (the events source); an empty value counts as unset.
+    """
+    environ = os.environ if environ is None else environ
+    settings = {}
+    for name in names:
+        value = given.get(name)
+        variable = CONNECTION_OPTIONS[name].env
+        if value in (None, '') and variable:
+            value = environ.get(variable) or None
+        settings[name] = option_value({name: value}, name)
+    return settings
+
+
+def _transport_options(options):
+    return dict((name, option_value(options, name)) for name in ('timeout', 'retries', 'validate_certs'))
+
+
 class RetryPolicy:
     """How many times to ask again and how long to wait in between.
 
@@ -269,7 +344,7 @@ class _HttpClient:
                     self.retry_policy.sleep(self.retry_policy.delay(attempt))
                     attempt += 1
                     continue
-                raise self._transport_error(label, exc, unsent, attempt, at_most_once)
+                raise self._transport_error(label, exc, unsent, attempt, at_most_once) from exc
             if response.status_code < 400:
                 return response
             if response.status_code in RETRYABLE_STATUSES and attempt < self.retry_policy.retries:
@@ -322,12 +397,12 @@ class _HttpClient:
         response = self.request(method, path, params=params, json=json, at_most_once=at_most_once)
         try:
             answer = response.json()
-        except ValueError:
+        except ValueError as error:
             message = ('turboSMTP request %s %s returned HTTP %d with a body that is not JSON: %s'
                        % (method, path, response.status_code, _preview(response.text)))
             if at_most_once:
                 message += '; the message may or may not have been sent, so it was not retried'
-            raise TurboSMTPError(message, status=response.status_code, may_have_been_sent=at_most_once)
+            raise TurboSMTPError(message, status=response.status_code, may_have_been_sent=at_most_once) from error
         if is_error_body(answer):
             raise self._api_error('%s %s' % (method, path), response.status_code, parse_error_body(answer))
         return answer
@@ -341,12 +416,18 @@ class DashboardClient(_HttpClient):
     """
 
     def __init__(self, base_url=DEFAULT_DASHBOARD_URL, api_token=None, email=None, password=None, **kwargs):
-        super(DashboardClient, self).__init__(base_url, **kwargs)
+        super().__init__(base_url, **kwargs)
         self.api_token = api_token
         self.email = email
         self.password = password
         self._owns_token = False
         self._login_lock = threading.Lock()
+
+    @classmethod
+    def from_options(cls, options, pool_size=10):
+        """A client from connection options (module parameters, source args); unset ones take their default."""
+        return cls(option_value(options, 'dashboard_url'), api_token=options.get('api_token'), email=options.get('email'),
+                   password=options.get('password'), pool_size=pool_size, **_transport_options(options))
 
     def _headers(self):
         return {'Authorization': self.api_token} if self.api_token else {}
@@ -362,23 +443,23 @@ class DashboardClient(_HttpClient):
             self._owns_token = True
 
     def authorize(self, email, password, no_expire=False):
-        """Exchange account credentials for a token (POST /api/authorize)."""
+        """Exchange account credentials for a token."""
         body = {'email': email, 'password': password}
         if no_expire:
             body['no_expire'] = '1'
-        answer = self.request_json('POST', '/api/authorize', json=body)
+        answer = self.request_json('POST', AUTHORIZE_PATH, json=body)
         if not isinstance(answer, dict) or not isinstance(answer.get('auth'), str) or not answer['auth']:
-            raise TurboSMTPError('turboSMTP request POST /api/authorize returned no token')
+            raise TurboSMTPError('turboSMTP request POST %s returned no token' % AUTHORIZE_PATH)
         return answer['auth']
 
     def deauthorize(self, token):
-        """Revoke a token. Returns False when it did not exist (error code 9)."""
+        """Revoke a token. Returns False when it did not exist."""
         saved, self.api_token = self.api_token, token
         try:
-            self.request_json('POST', '/api/deauthorize')
+            self.request_json('POST', DEAUTHORIZE_PATH)
             return True
         except TurboSMTPError as error:
-            if error.error_code == 9:
+            if error.error_code == TOKEN_NOT_FOUND:
                 return False
             raise
         finally:
@@ -391,7 +472,7 @@ class DashboardClient(_HttpClient):
                 token, self.api_token, self._owns_token = self.api_token, None, False
                 self.deauthorize(token)
         finally:
-            super(DashboardClient, self).close()
+            super().close()
 
     def call(self, method, path, params=None, json=None):
         self.ensure_token()
@@ -410,50 +491,110 @@ class DashboardClient(_HttpClient):
             if self.api_token == expired:
                 self.api_token = self.authorize(self.email, self.password)
 
-    def get_object(self, path, keys=(), params=None):
+    def _get_object(self, path, keys=()):
         """GET an answer that must be a JSON object holding ``keys``."""
-        return expect_object(self.call('GET', path, params=params), 'GET %s' % path, keys)
+        return expect_object(self.call('GET', path), 'GET %s' % path, keys)
 
-    def get_rows(self, path, params=None):
+    def _get_rows(self, path):
         """GET an answer that must be a list of JSON objects."""
-        return expect_rows(self.call('GET', path, params=params), 'GET %s' % path)
+        return expect_rows(self.call('GET', path), 'GET %s' % path)
 
     # Account
 
     def user_info(self):
-        return self.get_object('/api/user/info')
+        return self._get_object(ACCOUNT_PATH)
 
     def plans(self):
-        return self.get_rows('/api/plans')
+        return self._get_rows(PLANS_PATH)
 
     def subaccounts(self):
-        return self.get_rows('/api/useraccounts/summary')
+        return self._get_rows(SUBACCOUNTS_PATH)
 
     # Tools
 
     def tool(self, name):
         """A tool object; its ``enabled`` is checked to be a boolean, the one field callers decide on."""
-        path = '/api/tools/%s' % name
-        return _checked_tool(self.get_object(path, keys=('enabled',)), 'GET %s' % path)
+        path = TOOL_PATH % name
+        return _checked_tool(self._get_object(path, keys=('enabled',)), 'GET %s' % path)
 
     def set_tool(self, name, enabled):
         """Switch a tool on or off; returns the tool object the API answers, as tool() does."""
-        path = '/api/tools/%s/%s' % (name, 'enable' if enabled else 'disable')
+        path = SET_TOOL_PATH % (name, 'enable' if enabled else 'disable')
         answer = expect_object(self.call('PUT', path), 'PUT %s' % path, keys=('enabled',))
         return _checked_tool(answer, 'PUT %s' % path)
 
-    # Reports
+    # Stats: one row per recipient of a message, 10 to a page.
 
-    def delete_reports(self, path, ids=None):
-        """DELETE reports (``ids``, or everything the path names when None); the API must answer {"success": true}."""
-        answer = self.call('DELETE', path, params=None if ids is None else {'ids': ','.join(ids)})
+    def stats_count(self, query):
+        """How many stats rows match ``query`` (start, end, and optionally filter and tz)."""
+        return self._count(STATS_LISTING, query)
+
+    def stats_list(self, query, limit=None, concurrency=4):
+        """(the stats rows matching ``query`` in API order, up to limit; their count)."""
+        return self._list(STATS_LISTING, query, limit, concurrency)
+
+    def stats_csv(self, query, dest):
+        """Write the CSV export of the stats rows matching ``query`` to ``dest``; return its size.
+
+        The export names the range start_date and end_date where the list says start and end.
+        """
+        renamed = dict(query)
+        renamed['start_date'] = renamed.pop('start')
+        renamed['end_date'] = renamed.pop('end')
+        return self.download(STATS_CSV_PATH, renamed, dest)
+
+    def stats_feed(self, size):
+        """The latest ``size`` (10, 20 or 30) stats rows, the dashboard's email feed."""
+        return self._get_rows(STATS_FEED_PATH % size)
+
+    # Reports: bounces, spam complaints and unsubscribes of one type, 20 to a page.
+
+    def reports_count(self, report_type, query, whole_history=False):
+        """How many reports of ``report_type`` match ``query`` (a start and end unless ``whole_history``)."""
+        return self._count(_reports_listing(report_type, whole_history), query)
+
+    def reports_list(self, report_type, query, whole_history=False, limit=None, concurrency=4):
+        """(the reports matching ``query`` in API order, up to limit; their count)."""
+        return self._list(_reports_listing(report_type, whole_history), query, limit, concurrency)
+
+    def reports_csv(self, report_type, query, dest, whole_history=False):
+        """Write the CSV export of the reports matching ``query`` to ``dest``; return its size."""
+        return self.download(_reports_listing(report_type, whole_history).path + CSV_SUFFIX, query, dest)
+
+    def report_ids(self, report_type, query, whole_history=False, concurrency=4):
+        """The cids of the reports matching ``query``, in API order, each once.
+
+        Two different rows may share a cid (the seed's examples do); a delete takes the cid once.
+        """
+        listing = _reports_listing(report_type, whole_history)
+        rows, dummy = self._list(listing, query, None, concurrency)
+        ids = []
+        for index, row in enumerate(rows):
+            if row.get('cid') is None:
+                raise TurboSMTPError('turboSMTP request GET %s returned a report without a cid (row %d)'
+                                     % (listing.path, index))
+            if str(row['cid']) not in ids:
+                ids.append(str(row['cid']))
+        return ids
+
+    def delete_reports(self, report_type, ids):
+        """Delete the reports of ``report_type`` with these cids; the API must answer {"success": true}."""
+        self._delete(REPORTS_PATH % report_type, {'ids': ','.join(ids)})
+
+    def delete_all_spam(self):
+        """Delete every spam report at once, including any that arrived after a listing."""
+        self._delete(REPORTS_PATH % 'spam' + WHOLE_HISTORY_SUFFIX, None)
+
+    def _delete(self, path, params):
+        answer = self.call('DELETE', path, params=params)
         if not (isinstance(answer, dict) and answer.get('success') is True):
             shown = _preview(json.dumps(answer)) if isinstance(answer, dict) else _kind(answer)
             raise TurboSMTPError('turboSMTP request DELETE %s did not answer {"success": true} but %s' % (path, shown))
 
     # Paging
 
-    def count(self, path, params):
+    def _count(self, listing, params):
+        path = listing.path + COUNT_SUFFIX
         answer = self.call('GET', path, params=params)
         count = answer.get('count') if isinstance(answer, dict) else None
         if isinstance(count, str) and count.strip().isascii() and count.strip().isdigit():
@@ -462,16 +603,15 @@ class DashboardClient(_HttpClient):
             raise TurboSMTPError('turboSMTP request GET %s returned no count: %s' % (path, _preview(str(answer))))
         return count
 
-    def fetch_pages(self, path, params, total, page_size, limit=None, concurrency=4, key=None):
+    def _fetch_pages(self, listing, params, total, limit=None, concurrency=4):
         """Fetch every page of a list that holds ``total`` rows, in API order.
 
         Pages are fetched concurrently. New rows arrive at the top while we read, so a row
-        may move across a page boundary and come back on the next page: a row identical in
-        every field to one of an earlier page is dropped. Rows that only share an id are
-        different rows and are all kept. A full last page means the list grew, so reading
-        goes on until a short page. ``key`` is ignored; it is accepted so that callers
-        written when rows were told apart by one field keep working.
+        may move across a page boundary and come back on the next page: a row the same, by
+        the listing's identity, as one of an earlier page is dropped. A full last page means
+        the list grew, so reading goes on until a short page.
         """
+        page_size = listing.page_size
         wanted = total if limit is None else min(total, limit)
         pages = -(-wanted // page_size)
         if total and wanted == total and total % page_size == 0:
@@ -480,7 +620,8 @@ class DashboardClient(_HttpClient):
         self.ensure_token()
 
         def fetch(page):
-            return expect_rows(self.call('GET', path, params=dict(params, page=page)), 'GET %s page %d' % (path, page))
+            answer = self.call('GET', listing.path, params=dict(params, page=page))
+            return expect_rows(answer, 'GET %s page %d' % (listing.path, page))
 
         batches = []
         if pages:
@@ -490,11 +631,11 @@ class DashboardClient(_HttpClient):
         while batches and len(batches[-1]) == page_size and (limit is None or sum(map(len, batches)) < limit):
             batches.append(fetch(next_page))
             next_page += 1
-        return _unique_rows(batches, limit)
+        return _unique_rows(batches, limit, listing.identity)
 
-    def list_all(self, path, params, page_size, limit=None, concurrency=4, key=None):
-        total = self.count(path + '/count', params)
-        return self.fetch_pages(path, params, total, page_size, limit=limit, concurrency=concurrency), total
+    def _list(self, listing, params, limit, concurrency):
+        total = self._count(listing, params)
+        return self._fetch_pages(listing, params, total, limit=limit, concurrency=concurrency), total
 
     def download(self, path, params, dest):
         """Stream a CSV export to ``dest`` without holding it in memory; return its size.
@@ -524,7 +665,7 @@ class DashboardClient(_HttpClient):
                 raise self._not_csv(label, response.status_code, content_type or 'no type', disguised, dest)
             os.replace(partial, dest)
         except requests.exceptions.RequestException as exc:
-            raise TurboSMTPError('turboSMTP request GET %s failed while downloading (%s)' % (path, type(exc).__name__))
+            raise TurboSMTPError('turboSMTP request GET %s failed while downloading (%s)' % (path, type(exc).__name__)) from exc
         finally:
             response.close()
             if partial is not None and os.path.exists(partial):
@@ -542,6 +683,28 @@ class DashboardClient(_HttpClient):
                                   error_code=error.error_code, details=error.details)
         return TurboSMTPError('turboSMTP request %s answered HTTP %d with %s instead of CSV (%s); %s was left as it was'
                               % (label, status, content_type, _preview(text), dest), status=status)
+
+
+class _Listing:
+    """A paged list of the API: where it is, how many rows a page holds, and what makes two rows one.
+
+    ``identity`` gives a text equal for two rows exactly when they are the same row seen twice.
+    """
+
+    def __init__(self, path, page_size, identity=row_identity):
+        self.path = path
+        self.page_size = page_size
+        self.identity = identity
+
+
+# Different stats rows may share an id and different reports a cid, so only a row identical in
+# every field is the same row.
+STATS_LISTING = _Listing(STATS_PATH, STATS_PAGE_SIZE)
+
+
+def _reports_listing(report_type, whole_history):
+    path = REPORTS_PATH % report_type
+    return _Listing(path + WHOLE_HISTORY_SUFFIX if whole_history else path, REPORT_PAGE_SIZE)
 
 
 def _checked_tool(tool, label):
@@ -565,12 +728,12 @@ def _json_in_file(path):
     return text if isinstance(parsed, (dict, list)) else None
 
 
-def _unique_rows(batches, limit):
-    """The rows of every page in order, without those identical to a row of an earlier page."""
+def _unique_rows(batches, limit, identity):
+    """The rows of every page in order, without those the same as a row of an earlier page."""
     rows = []
     earlier_pages = set()
     for batch in batches:
-        identities = [row_identity(row) for row in batch]
+        identities = [identity(row) for row in batch]
         rows.extend(row for row, identity in zip(batch, identities) if identity not in earlier_pages)
         earlier_pages.update(identities)
     return rows if limit is None else rows[:limit]
@@ -585,11 +748,19 @@ class SendClient(_HttpClient):
 
     def __init__(self, send_url=None, region='global', consumer_key=None, consumer_secret=None,
                  email=None, password=None, **kwargs):
-        super(SendClient, self).__init__(send_url or SEND_URLS[region], **kwargs)
+        super().__init__(send_url or SEND_URLS[region], **kwargs)
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.email = email
         self.password = password
+
+    @classmethod
+    def from_options(cls, options, pool_size=10):
+        """A client from connection options (module parameters, callback options); unset ones take their default."""
+        return cls(options.get('send_url'), region=option_value(options, 'region'),
+                   consumer_key=options.get('consumer_key'), consumer_secret=options.get('consumer_secret'),
+                   email=options.get('email'), password=options.get('password'), pool_size=pool_size,
+                   **_transport_options(options))
 
     def check_credentials(self):
         if not (self.consumer_key and self.consumer_secret) and not (self.email and self.password):

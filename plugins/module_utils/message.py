@@ -42,9 +42,9 @@ _NAMED_ADDRESS = re.compile(r'^([^<>]*?)\s*<%s>$' % _ADDRESS)
 # Anything that ends up in a mail header must stay on its one line: a CR or LF there would let a
 # value add headers of its own (``Hello\r\nBcc: spy@example.com``). Unicode category Cc (which
 # holds NEL, U+0085) and the Unicode line and paragraph separators are refused as well.
-_HEADER_BREAKERS = re.compile(u'[\u0000-\u001f\u007f-\u009f\u2028\u2029]')
-_CHARACTER_NAMES = {u'\r': 'CR', u'\n': 'LF', u'\t': 'TAB', u'\u0085': 'NEL', u'\u007f': 'DEL',
-                    u'\u2028': 'LINE SEPARATOR', u'\u2029': 'PARAGRAPH SEPARATOR'}
+_HEADER_BREAKERS = re.compile('[\u0000-\u001f\u007f-\u009f\u2028\u2029]')
+_CHARACTER_NAMES = {'\r': 'CR', '\n': 'LF', '\t': 'TAB', '\u0085': 'NEL', '\u007f': 'DEL',
+                    '\u2028': 'LINE SEPARATOR', '\u2029': 'PARAGRAPH SEPARATOR'}
 # RFC 5322 field names: printable US-ASCII except the colon.
 _HEADER_NAME = re.compile(r'^[!-9;-~]+$')
 
@@ -122,7 +122,7 @@ def _recipients(label, field, values):
 def _read_file(field, path):
     try:
         return read_regular_file(path)
-    except (IOError, OSError) as error:
+    except OSError as error:
         reason = error.strerror or error
     except ValueError as error:
         reason = error
@@ -179,7 +179,7 @@ def build_attachment(field, attachment):
         try:
             base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
-            raise ValueError('%s.content: not valid base64' % field)
+            raise ValueError('%s.content: not valid base64' % field) from None
         if not name:
             raise ValueError('%s.name: required when the attachment is given as content' % field)
         check_header_text('%s.name' % field, name)
@@ -221,35 +221,20 @@ def _custom_headers(label, message):
     return headers
 
 
+BODY_FIELDS = ('content', 'html_content', 'mime_raw')
+
+
 def build_message(message, label=''):
     """The send API body for one message (the fields of MESSAGE_FIELDS), or ValueError.
 
-    ``label`` prefixes field names in errors, e.g. ``messages[2].``.
+    ``label`` prefixes field names in errors, e.g. ``messages[2].``. Fields are checked in the
+    order they are documented, so the first error reported is the first field that is wrong.
     """
-    if not message.get('from'):
-        raise ValueError('%sfrom: a sender address is required' % label)
-    body = {'from': check_address('%sfrom' % label, message['from'])}
-    recipients = dict((field, _recipients(label, field, message.get(field))) for field in RECIPIENT_FIELDS)
-    if not recipients['to']:
-        raise ValueError('%sto: at least one recipient is required' % label)
-    for field in RECIPIENT_FIELDS:
-        if recipients[field]:
-            body[field] = ', '.join(recipients[field])
-    subject = message.get('subject')
-    if subject is not None:
-        if len(subject) > MAX_SUBJECT_CHARS:
-            raise ValueError('%ssubject: %d characters, the API accepts at most %d'
-                             % (label, len(subject), MAX_SUBJECT_CHARS))
-        body['subject'] = check_header_text('%ssubject' % label, subject)
-    if not any(message.get(field) for field in ('content', 'html_content', 'mime_raw')):
-        raise ValueError('%scontent: the message has no body; set content, html_content or mime_raw' % label)
-    for field in ('content', 'html_content', 'mime_raw'):
-        if message.get(field):
-            body[field] = message[field]
-    if message.get('reference_id'):
-        body['reference_id'] = check_header_text('%sreference_id' % label, message['reference_id'])
-    if message.get('campaign_id'):
-        body['X-campaign-ID'] = check_header_text('%scampaign_id' % label, message['campaign_id'])
+    body = {'from': _sender(label, message)}
+    body.update(_recipient_fields(label, message))
+    body.update(_subject(label, message))
+    body.update(_content(label, message))
+    body.update(_references(label, message))
     headers = _custom_headers(label, message)
     if headers:
         body['custom_headers'] = headers
@@ -257,9 +242,52 @@ def build_message(message, label=''):
                    for index, attachment in enumerate(message.get('attachments') or [])]
     if attachments:
         body['attachments'] = attachments
+    _check_size(label, body)
+    return body
+
+
+def _sender(label, message):
+    if not message.get('from'):
+        raise ValueError('%sfrom: a sender address is required' % label)
+    return check_address('%sfrom' % label, message['from'])
+
+
+def _recipient_fields(label, message):
+    recipients = dict((field, _recipients(label, field, message.get(field))) for field in RECIPIENT_FIELDS)
+    if not recipients['to']:
+        raise ValueError('%sto: at least one recipient is required' % label)
+    return dict((field, ', '.join(addresses)) for field, addresses in recipients.items() if addresses)
+
+
+def _subject(label, message):
+    subject = message.get('subject')
+    if subject is None:
+        return {}
+    if len(subject) > MAX_SUBJECT_CHARS:
+        raise ValueError('%ssubject: %d characters, the API accepts at most %d' % (label, len(subject), MAX_SUBJECT_CHARS))
+    return {'subject': check_header_text('%ssubject' % label, subject)}
+
+
+def _content(label, message):
+    content = dict((field, message[field]) for field in BODY_FIELDS if message.get(field))
+    if not content:
+        raise ValueError('%scontent: the message has no body; set content, html_content or mime_raw' % label)
+    return content
+
+
+def _references(label, message):
+    """reference_id and campaign_id, under the names the API gives them."""
+    references = {}
+    if message.get('reference_id'):
+        references['reference_id'] = check_header_text('%sreference_id' % label, message['reference_id'])
+    if message.get('campaign_id'):
+        references['X-campaign-ID'] = check_header_text('%scampaign_id' % label, message['campaign_id'])
+    return references
+
+
+def _check_size(label, body):
     size = len(json.dumps(body).encode('utf-8'))
     if size >= MAX_MESSAGE_BYTES:
-        field = '%s%s' % (label, 'attachments' if attachments else 'content')
+        field = '%s%s' % (label, 'attachments' if body.get('attachments') else 'content')
         raise ValueError('%s: the message is %.1f MB as sent (attachments base64 encoded); the API accepts less than 24 MB'
                          % (field, size / (1024.0 * 1024.0)))
-    return body

@@ -14,7 +14,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.turbosmtp.api.plugins.module_utils.client import (
-    DEFAULT_DASHBOARD_URL,
+    CONNECTION_OPTIONS,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     SEND_URLS,
@@ -22,6 +22,7 @@ from ansible_collections.turbosmtp.api.plugins.module_utils.client import (
     SendClient,
     TurboSMTPError,
 )
+from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import DEFAULT_CONCURRENCY
 
 
 class TaskFailed(Exception):
@@ -33,36 +34,47 @@ class TaskFailed(Exception):
     """
 
     def __init__(self, msg, error=None, **result):
-        super(TaskFailed, self).__init__(msg)
+        super().__init__(msg)
         self.msg = msg
         self.result = dict(error.result_fields(), **result) if isinstance(error, TurboSMTPError) else result
+
+
+def _connection_option(name, **spec):
+    """The argument spec of a connection option, with its environment variable and default from the client's table."""
+    option = CONNECTION_OPTIONS[name]
+    if option.env:
+        spec['fallback'] = (env_fallback, [option.env])
+    if option.default is not None:
+        spec['default'] = option.default
+    return spec
 
 
 def connection_argument_spec():
     """Options every module takes to reach the dashboard API (doc fragment turbosmtp.api.connection)."""
     return dict(
-        api_token=dict(type='str', no_log=True, fallback=(env_fallback, ['TURBOSMTP_API_TOKEN'])),
-        email=dict(type='str', fallback=(env_fallback, ['TURBOSMTP_EMAIL'])),
-        password=dict(type='str', no_log=True, fallback=(env_fallback, ['TURBOSMTP_PASSWORD'])),
-        dashboard_url=dict(type='str', default=DEFAULT_DASHBOARD_URL, fallback=(env_fallback, ['TURBOSMTP_DASHBOARD_URL'])),
-        validate_certs=dict(type='bool', default=True),
-        timeout=dict(type='float', default=30),
-        retries=dict(type='int', default=3),
+        api_token=_connection_option('api_token', type='str', no_log=True),
+        email=_connection_option('email', type='str'),
+        password=_connection_option('password', type='str', no_log=True),
+        dashboard_url=_connection_option('dashboard_url', type='str'),
+        validate_certs=_connection_option('validate_certs', type='bool'),
+        timeout=_connection_option('timeout', type='float'),
+        retries=_connection_option('retries', type='int'),
     )
 
 
 def send_argument_spec():
     """Options of the send host (doc fragment turbosmtp.api.connection.SEND)."""
     return dict(
-        consumer_key=dict(type='str', no_log=True, fallback=(env_fallback, ['TURBOSMTP_CONSUMER_KEY'])),
-        consumer_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['TURBOSMTP_CONSUMER_SECRET'])),
-        region=dict(type='str', default='global', choices=sorted(SEND_URLS), fallback=(env_fallback, ['TURBOSMTP_REGION'])),
-        send_url=dict(type='str', fallback=(env_fallback, ['TURBOSMTP_SEND_URL'])),
+        consumer_key=_connection_option('consumer_key', type='str', no_log=True),
+        consumer_secret=_connection_option('consumer_secret', type='str', no_log=True),
+        region=_connection_option('region', type='str', choices=sorted(SEND_URLS)),
+        send_url=_connection_option('send_url', type='str'),
     )
 
 
-def _transport_options(params):
-    return dict(timeout=params['timeout'], retries=params['retries'], validate_certs=params['validate_certs'])
+def concurrency_argument_spec():
+    """The concurrency option of the modules that make many requests at once; checked by check_concurrency()."""
+    return dict(type='int', default=DEFAULT_CONCURRENCY)
 
 
 def check_transport_options(params):
@@ -71,17 +83,6 @@ def check_transport_options(params):
         raise ValueError('timeout must be a positive number of seconds, got %s' % params['timeout'])
     if params['retries'] < 0:
         raise ValueError('retries must be zero or more, got %s' % params['retries'])
-
-
-def dashboard_client(params, pool_size=10):
-    return DashboardClient(params['dashboard_url'], api_token=params['api_token'], email=params['email'],
-                           password=params['password'], pool_size=pool_size, **_transport_options(params))
-
-
-def send_client(params, pool_size=10):
-    return SendClient(params['send_url'], region=params['region'], consumer_key=params['consumer_key'],
-                      consumer_secret=params['consumer_secret'], email=params['email'], password=params['password'],
-                      pool_size=pool_size, **_transport_options(params))
 
 
 class TurboSMTPModule:
@@ -106,6 +107,7 @@ class TurboSMTPModule:
         self.module = module
         self.params = module.params
         self.check_mode = module.check_mode
+        self.diff_mode = module._diff
         self._dashboard = None
         self._sender = None
 
@@ -113,13 +115,13 @@ class TurboSMTPModule:
     def dashboard(self):
         """The dashboard client, created on first use so modules that never call it make no login."""
         if self._dashboard is None:
-            self._dashboard = dashboard_client(self.params, pool_size=self.params.get('concurrency') or 10)
+            self._dashboard = DashboardClient.from_options(self.params, pool_size=self.params.get('concurrency') or 10)
         return self._dashboard
 
     @property
     def sender(self):
         if self._sender is None:
-            self._sender = send_client(self.params, pool_size=self.params.get('concurrency') or 10)
+            self._sender = SendClient.from_options(self.params, pool_size=self.params.get('concurrency') or 10)
         return self._sender
 
     def validate(self):
@@ -152,25 +154,44 @@ class TurboSMTPModule:
 
     @classmethod
     def execute(cls):
-        module = AnsibleModule(
-            argument_spec=cls.argument_spec_with_connection(),
-            mutually_exclusive=cls.mutually_exclusive,
-            required_together=cls.required_together,
-            required_one_of=cls.required_one_of,
-            required_if=cls.required_if,
-            required_by=cls.required_by,
-            supports_check_mode=True,
-        )
+        module = AnsibleModule(argument_spec=cls.argument_spec_with_connection(), supports_check_mode=True,
+                               **argument_constraints(cls))
         if not HAS_REQUESTS:
             module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
-        instance = cls(module)
-        try:
-            check_transport_options(instance.params)
-            instance.validate()
-        except ValueError as error:
-            module.fail_json(msg=str(error))
-        failure = None
-        warnings = []
+        result, warnings = run_instance(cls(module))
+        for warning in warnings:
+            module.warn(warning)
+        if result.pop('failed', False):
+            module.fail_json(**result)
+        module.exit_json(**result)
+
+
+def argument_constraints(module_class):
+    """The option constraints of a module class, as AnsibleModule and ArgumentSpecValidator take them."""
+    return dict(
+        mutually_exclusive=module_class.mutually_exclusive,
+        required_together=module_class.required_together,
+        required_one_of=module_class.required_one_of,
+        required_if=module_class.required_if,
+        required_by=module_class.required_by,
+    )
+
+
+def run_instance(instance):
+    """Validate, run and close one module instance whose options are already parsed.
+
+    The one code path behind both AnsibleModule (execute()) and the in-process action plugins.
+    Returns (result, warnings): a failed result has ``failed: True`` and ``msg``; warnings are
+    for what could not be cleaned up. Never raises for a module's own failure.
+    """
+    failure = None
+    result = None
+    try:
+        check_transport_options(instance.params)
+        instance.validate()
+    except ValueError as error:
+        failure = dict(msg=str(error))
+    if failure is None:
         try:
             result = instance.run()
         except TaskFailed as error:
@@ -181,10 +202,7 @@ class TurboSMTPModule:
             # A shape no check foresaw: say so plainly, keep the traceback for -vvv.
             failure = dict(msg='turboSMTP answered in a way this module did not understand (%s: %s)'
                            % (type(error).__name__, error), exception=traceback.format_exc())
-        finally:
-            warnings = instance.close()
-        for warning in warnings:
-            module.warn(warning)
-        if failure is not None:
-            module.fail_json(**failure)
-        module.exit_json(**result)
+    warnings = instance.close()
+    if failure is not None:
+        return dict(failure, failed=True), warnings
+    return result, warnings

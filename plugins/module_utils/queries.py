@@ -2,9 +2,9 @@
 # Copyright: (c) 2026, turbosmtp.api contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What turbosmtp_stats_info and turbosmtp_reports_info share: the query values of the
-list endpoints, the checks of the listing options, and reading a list either as rows,
-as a count, or as a CSV export written to a file.
+"""What turbosmtp_stats_info and turbosmtp_reports_info share: the listing options, their
+checks, the query values of a selection, and reading a list either as rows, as a count, or as
+a CSV export written to a file.
 
 Checks raise ValueError naming the offending option, like vocabulary.py.
 """
@@ -16,7 +16,9 @@ __metaclass__ = type
 import os
 
 from ansible_collections.turbosmtp.api.plugins.module_utils.client import TurboSMTPError
+from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule, concurrency_argument_spec
 from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import (
+    check_concurrency,
     check_tz,
     report_range,
     stats_filter,
@@ -24,30 +26,30 @@ from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import (
     stats_statuses,
 )
 
-MAX_CONCURRENCY = 32
-
-STATS_PATH = '/api/stats/panes/emails'
-STATS_CSV_PATH = '/api/stats/emails/csv'
-STATS_FEED_PATH = '/api/stats/email-feed-last/%d'
-
 
 def listing_argument_spec():
-    """Options both list modules take beside their own selection."""
+    """Options both list modules take beside their own selection (doc fragment turbosmtp.api.listing)."""
     return dict(
         tz=dict(type='str'),
         count_only=dict(type='bool', default=False),
         limit=dict(type='int'),
         csv_dest=dict(type='path'),
-        concurrency=dict(type='int', default=4),
+        concurrency=concurrency_argument_spec(),
     )
 
 
+# Rows, a count or an export: one way of reading at a time.
+LISTING_MUTUALLY_EXCLUSIVE = [
+    ('count_only', 'csv_dest'),
+    ('limit', 'csv_dest'),
+]
+
+
 def check_listing_options(params):
-    """Reject limit, concurrency and csv_dest values that cannot work."""
+    """Reject limit, concurrency, tz and csv_dest values that cannot work."""
     if params['limit'] is not None and params['limit'] <= 0:
         raise ValueError('limit must be a positive number of rows, got %s' % params['limit'])
-    if not 1 <= params['concurrency'] <= MAX_CONCURRENCY:
-        raise ValueError('concurrency must be between 1 and %d, got %s' % (MAX_CONCURRENCY, params['concurrency']))
+    check_concurrency(params['concurrency'])
     check_tz('tz', params['tz'])
     dest = params['csv_dest']
     if dest is not None:
@@ -60,6 +62,18 @@ def check_listing_options(params):
             raise ValueError('csv_dest must be in a writable directory, but %s is not writable' % directory)
 
 
+def check_one_selection(selected, offered):
+    """Exactly one way of selecting rows: ``selected`` names those set, ``offered`` all of them, in words.
+
+    ``all: false`` is not a selection: it is the same as leaving all unset, so a playbook can template it.
+    """
+    choices = '%s, or %s' % (', '.join(offered[:-1]), offered[-1])
+    if len(selected) > 1:
+        raise ValueError('only one of %s may be set, got %s' % (choices, ' together with '.join(selected)))
+    if not selected:
+        raise ValueError('one of %s is required (all: false is the same as leaving all unset)' % choices)
+
+
 def _with_tz(query, tz):
     if tz is not None:
         query['tz'] = tz
@@ -67,7 +81,7 @@ def _with_tz(query, tz):
 
 
 def stats_query(params):
-    """Query values of the stats list and count endpoints (start, end, filter, tz)."""
+    """Query values of a stats selection (start, end, filter, tz)."""
     start, end = stats_range(params['start'], params['end'])
     query = dict(start=start, end=end)
     status_filter = stats_filter(stats_statuses(params['status'], params['status_group']))
@@ -76,21 +90,8 @@ def stats_query(params):
     return _with_tz(query, params['tz'])
 
 
-def stats_csv_query(query):
-    """The CSV export names the range start_date and end_date instead of start and end."""
-    renamed = dict(query)
-    renamed['start_date'] = renamed.pop('start')
-    renamed['end_date'] = renamed.pop('end')
-    return renamed
-
-
-def report_path(report_type, whole_history):
-    base = '/web/api/reports/%s' % report_type
-    return base + '/all' if whole_history else base
-
-
 def report_query(params):
-    """Query values of a report list, count or export (start and end unless all, filter, tz)."""
+    """Query values of a report selection (start and end unless all, filter, tz)."""
     query = {}
     if not params['all']:
         query['start'], query['end'] = report_range(params['start'], params['end'])
@@ -99,28 +100,46 @@ def report_query(params):
     return _with_tz(query, params['tz'])
 
 
-def read_list(dashboard, path, query, page_size, params, check_mode, csv_path=None, csv_query=None):
-    """Read a list endpoint the way the listing options ask; returns the result fields.
+class ListingModule(TurboSMTPModule):
+    """A module that reads one list of the API as rows, as a count, or as a CSV export.
 
-    ``rows`` holds every row (up to limit) unless only the count or a CSV export was
-    asked for. The export is streamed to csv_dest, and not written in check mode; it is
-    asked for in one request, without ``page`` (see the listing doc fragment).
+    Subclasses name the rows in ``rows_name`` and implement count(), rows() and export()
+    with the client operations of their selection.
     """
-    count_path = path + '/count'
-    if params['count_only']:
-        return dict(count=dashboard.count(count_path, query))
-    if params['csv_dest']:
-        result = dict(count=dashboard.count(count_path, query), csv_dest=params['csv_dest'])
-        if not check_mode:
-            result['csv_bytes'] = _download(dashboard, csv_path or path + '/csv', query if csv_query is None else csv_query,
-                                            params['csv_dest'])
-        return result
-    rows, count = dashboard.list_all(path, query, page_size, limit=params['limit'], concurrency=params['concurrency'])
-    return dict(count=count, rows=rows)
 
+    rows_name = 'rows'
 
-def _download(dashboard, path, query, dest):
-    try:
-        return dashboard.download(path, query, dest)
-    except OSError as error:
-        raise TurboSMTPError('could not write csv_dest %s: %s' % (dest, error.strerror or error))
+    def count(self):
+        raise NotImplementedError
+
+    def rows(self, limit, concurrency):
+        """(the rows, up to limit; their count)."""
+        raise NotImplementedError
+
+    def export(self, dest):
+        """Write the CSV export to dest; return its size."""
+        raise NotImplementedError
+
+    def read_list(self):
+        """The result the listing options ask for.
+
+        ``rows_name`` holds every row (up to limit) unless only the count or a CSV export was
+        asked for. The export is streamed to csv_dest, and not written in check mode; it is
+        asked for in one request, without ``page`` (see the listing doc fragment).
+        """
+        if self.params['count_only']:
+            return dict(changed=False, count=self.count())
+        dest = self.params['csv_dest']
+        if dest:
+            result = dict(changed=False, count=self.count(), csv_dest=dest)
+            if not self.check_mode:
+                result['csv_bytes'] = self._export(dest)
+            return result
+        rows, count = self.rows(self.params['limit'], self.params['concurrency'])
+        return {'changed': False, 'count': count, self.rows_name: rows}
+
+    def _export(self, dest):
+        try:
+            return self.export(dest)
+        except OSError as error:
+            raise TurboSMTPError('could not write csv_dest %s: %s' % (dest, error.strerror or error)) from error

@@ -26,6 +26,9 @@ STATUS_GROUPS = {
 REPORT_TYPES = ('bounce', 'hardbounce', 'softbounce', 'spam', 'unsub')
 EMAIL_FEED_SIZES = (10, 20, 30)
 TOOLS = {'click_tracking': 'clickTracking', 'open_tracking': 'openingTracking'}
+# How many requests a module makes at once: enough to page quickly, few enough not to be throttled.
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 32
 
 REPORT_DATE_FORMAT = '%Y-%m-%d'
 STATS_DATETIME_FORMAT = '%Y-%m-%d %H:%M:%S'
@@ -53,7 +56,7 @@ def parse_date(option, value):
     try:
         parsed = datetime.strptime(value, REPORT_DATE_FORMAT)
     except (TypeError, ValueError):
-        raise ValueError('%s must be a date in the form YYYY-MM-DD, got %r' % (option, value))
+        raise ValueError('%s must be a date in the form YYYY-MM-DD, got %r' % (option, value)) from None
     return _check_year(option, value, parsed)
 
 
@@ -102,10 +105,11 @@ def stats_range(start, end):
 
 
 def stats_statuses(statuses=None, group=None):
-    """The statuses selected by a ``status`` list or a ``status_group`` (None means all)."""
+    """The statuses selected by a ``status`` list or a ``status_group`` (None means all).
+
+    ``group`` is one of STATUS_GROUPS: the argument spec's choices checked it.
+    """
     if group is not None:
-        if group not in STATUS_GROUPS:
-            raise ValueError('status_group must be one of %s, got %r' % (', '.join(sorted(STATUS_GROUPS)), group))
         return list(STATUS_GROUPS[group])
     if not statuses:
         return None
@@ -128,10 +132,10 @@ def stats_filter(statuses):
     return json.dumps(statuses, separators=(',', ':'))
 
 
-def email_feed_size(value):
-    if value not in EMAIL_FEED_SIZES:
-        raise ValueError('last must be one of 10, 20 or 30, got %r' % (value,))
-    return value
+def check_concurrency(value):
+    """concurrency, the same limits in every module that has it."""
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise ValueError('concurrency must be between 1 and %d, got %s' % (MAX_CONCURRENCY, value))
 
 
 def without_secrets(account):

@@ -27,6 +27,14 @@ extends_documentation_fragment:
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
   - turbosmtp.api.attributes.INFO_MODULE
+seealso:
+  - module: turbosmtp.api.turbosmtp_account_info
+    description: The account the plans belong to.
+  - module: turbosmtp.api.turbosmtp_subaccounts_info
+    description: The subaccounts and how much each has sent.
+  - name: turbosmtp.api user guide
+    description: Authentication, C(module_defaults) and the meaning of the API error codes (such as C(nocredit)).
+    link: https://github.com/turbosmtp/ansible-collection-api/blob/main/docs/docsite/rst/guide.rst
 '''
 
 EXAMPLES = r'''
@@ -50,6 +58,57 @@ plans:
   returned: success
   type: list
   elements: dict
+  contains:
+    id:
+      description: The plan id.
+      type: int
+      returned: success
+      sample: 1234
+    accountID:
+      description: The id of the account the plan belongs to (RV(turbosmtp.api.turbosmtp_account_info#module:account.accountid)).
+      type: int
+      returned: success
+      sample: 18897904
+    smtp_limit:
+      description: How many messages the plan allows in each RV(plans[].smtp_limit_interval).
+      type: int
+      returned: success
+      sample: 100000
+    smtp_limit_interval:
+      description: The period RV(plans[].smtp_limit) applies to, such as V(Daily) or V(Monthly).
+      type: str
+      returned: success
+      sample: Monthly
+    plan_expiration:
+      description: When the plan expires, ISO 8601 in UTC.
+      type: str
+      returned: success
+      sample: "2027-05-03T00:00:00.000Z"
+    smtp_count:
+      description: How many messages have been counted against RV(plans[].smtp_limit), as the API reports it.
+      type: int
+      returned: success
+      sample: 5120
+    last_used:
+      description: When the plan was last used to send, ISO 8601 in UTC, or null.
+      type: str
+      returned: success
+      sample: "2026-06-30T18:47:16.000Z"
+    parentid:
+      description: The id of the plan this one depends on, as the API gives it; null when there is none.
+      type: int
+      returned: success
+      sample: null
+    expired:
+      description: V(1) when the plan has expired, V(0) otherwise. A number, not a boolean.
+      type: int
+      returned: success
+      sample: 0
+    active:
+      description: Whether the plan is active. O(active_only=true) keeps only the plans where this is true.
+      type: bool
+      returned: success
+      sample: true
   sample:
     - id: 1234
       accountID: 18897904

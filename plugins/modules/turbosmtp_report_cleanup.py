@@ -58,10 +58,11 @@ options:
   all:
     description:
       - Delete every report of the O(type) (that matches O(filter), when set).
+      - V(false) is the same as not setting it.
     type: bool
   concurrency:
     description:
-      - How many pages are read, and how many delete requests are made, at the same time.
+      - How many pages are read, and how many delete requests are made, at the same time, from 1 to 32.
     type: int
     default: 4
   batch_size:
@@ -81,8 +82,19 @@ attributes:
   diff_mode:
     support: full
     details:
-      - Returns the matching ids in RV(ignore:diff.before) and an empty list in RV(ignore:diff.after),
+      - Returns the matching ids in RV(diff.before) and an empty list in RV(diff.after),
         only for the selection, not for every report of the account.
+  idempotent:
+    support: full
+    details:
+      - Deletes only what matches; a second run finds nothing left to delete and reports no change,
+        unless new reports that match arrived in between.
+seealso:
+  - module: turbosmtp.api.turbosmtp_reports_info
+    description: Read or count the reports a selection matches, or export them to CSV, before deleting them.
+  - name: turbosmtp.api user guide
+    description: The use case "scheduled report clean-up" with the C(turbosmtp.api.report_hygiene) role.
+    link: https://github.com/turbosmtp/ansible-collection-api/blob/main/docs/docsite/rst/guide.rst
 notes:
   - With O(type=spam) and O(all=true) the API deletes every spam report at once, including any that arrived
     after the list was read; RV(ids) and RV(deleted) describe the ones that were listed.
@@ -124,14 +136,42 @@ ids:
   type: list
   elements: str
   sample: ['1003', '1007']
+diff:
+  description: The selection's ids before and after the task, when it runs in diff mode.
+  returned: in diff mode
+  type: dict
+  contains:
+    before:
+      description: The reports the selection matched.
+      type: dict
+      returned: in diff mode
+      contains:
+        ids:
+          description: Their ids, as RV(ids).
+          type: list
+          elements: str
+          returned: in diff mode
+          sample: ['1003', '1007']
+    after:
+      description: What is left of the selection.
+      type: dict
+      returned: in diff mode
+      contains:
+        ids:
+          description: Always an empty list.
+          type: list
+          elements: str
+          returned: in diff mode
+          sample: []
 '''
 
 import re
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.client import REPORT_PAGE_SIZE, TurboSMTPError
-from ansible_collections.turbosmtp.api.plugins.module_utils.module import TaskFailed, TurboSMTPModule
-from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import REPORT_TYPES, check_tz, report_range
+from ansible_collections.turbosmtp.api.plugins.module_utils.client import TurboSMTPError
+from ansible_collections.turbosmtp.api.plugins.module_utils.module import TaskFailed, TurboSMTPModule, concurrency_argument_spec
+from ansible_collections.turbosmtp.api.plugins.module_utils.queries import check_one_selection
+from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import REPORT_TYPES, check_concurrency, check_tz, report_range
 
 
 # str.isdigit() also takes "²" and Arabic-Indic digits, which int() turns into another id or rejects.
@@ -160,19 +200,21 @@ class ReportCleanup(TurboSMTPModule):
         filter=dict(type='str'),
         tz=dict(type='str'),
         all=dict(type='bool'),
-        concurrency=dict(type='int', default=4),
+        concurrency=concurrency_argument_spec(),
         batch_size=dict(type='int', default=100),
     )
-    mutually_exclusive = [('ids', 'start', 'all'), ('ids', 'end'), ('ids', 'filter'), ('ids', 'tz'), ('end', 'all')]
+    # The selection (ids, start and end, or all) is checked by validate(): all: false is the same as leaving it unset.
+    mutually_exclusive = [('ids', 'end'), ('ids', 'filter'), ('ids', 'tz')]
     required_together = [('start', 'end')]
-    required_one_of = [('ids', 'start', 'all')]
 
     def validate(self):
-        for option in ('concurrency', 'batch_size'):
-            if self.params[option] < 1:
-                raise ValueError('%s must be 1 or more, got %d' % (option, self.params[option]))
-        if self.params['all'] is False:
-            raise ValueError('all: set all=true to delete every report, or select reports with ids or start and end')
+        selected = [name for name, chosen in (('ids', self.params['ids'] is not None),
+                                              ('start and end', self.params['start'] is not None),
+                                              ('all: true', self.params['all'])) if chosen]
+        check_one_selection(selected, ('ids', 'start and end', 'all: true'))
+        check_concurrency(self.params['concurrency'])
+        if self.params['batch_size'] < 1:
+            raise ValueError('batch_size must be 1 or more, got %d' % self.params['batch_size'])
         check_tz('tz', self.params['tz'])
         self.query = dict((name, self.params[name]) for name in ('filter', 'tz') if self.params[name])
         if self.params['ids'] is not None:
@@ -188,42 +230,26 @@ class ReportCleanup(TurboSMTPModule):
 
     def result(self, ids):
         result = dict(changed=bool(ids), deleted=len(ids), ids=ids)
-        if self.module._diff:
+        if self.diff_mode:
             result['diff'] = dict(before=dict(ids=ids), after=dict(ids=[]))
         return result
 
-    @property
-    def path(self):
-        return '/web/api/reports/%s' % self.params['type']
-
-    def list_ids(self, path, query):
-        rows, dummy = self.dashboard.list_all(path, query, REPORT_PAGE_SIZE, concurrency=self.params['concurrency'])
-        label = 'GET %s' % path
-        for index, row in enumerate(rows):
-            if row.get('cid') is None:
-                raise TurboSMTPError('turboSMTP request %s returned a report without a cid (row %d)' % (label, index))
-        # Two different rows may share a cid; the id is deleted once.
-        ids, seen = [], set()
-        for cid in (str(row['cid']) for row in rows):
-            if cid not in seen:
-                seen.add(cid)
-                ids.append(cid)
-        return ids
+    def list_ids(self, query, whole_history):
+        return self.dashboard.report_ids(self.params['type'], query, whole_history=whole_history,
+                                         concurrency=self.params['concurrency'])
 
     def matching_ids(self):
         if self.params['ids'] is not None:
-            existing = set(self.list_ids(self.path + '/all', {})) if self.wanted else set()
+            existing = set(self.list_ids({}, whole_history=True)) if self.wanted else set()
             return [cid for cid in self.wanted if cid in existing]
-        if self.params['all']:
-            return self.list_ids(self.path + '/all', self.query)
-        return self.list_ids(self.path, self.query)
+        return self.list_ids(self.query, whole_history=bool(self.params['all']))
 
     def delete(self, ids):
         if self.params['type'] == 'spam' and self.params['all'] and not self.params['filter']:
             try:
-                self.dashboard.delete_reports(self.path + '/all')
+                self.dashboard.delete_all_spam()
             except TurboSMTPError as error:
-                raise self.partial_failure([error], [], len(ids))
+                raise self.partial_failure([error], [], len(ids)) from error
             return
         size = self.params['batch_size']
         batches = [ids[first:first + size] for first in range(0, len(ids), size)]
@@ -243,8 +269,8 @@ class ReportCleanup(TurboSMTPModule):
             def start_next():
                 index, batch = next(waiting, (None, None))
                 if batch is not None:
-                    running[pool.submit(self.dashboard.delete_reports, self.path, batch)] = index
-            for dummy in range(self.params['concurrency']):
+                    running[pool.submit(self.dashboard.delete_reports, self.params['type'], batch)] = index
+            for _worker in range(self.params['concurrency']):
                 start_next()
             while running:
                 finished, dummy = wait(running, return_when=FIRST_COMPLETED)

@@ -49,16 +49,19 @@ options:
     description:
       - Return only reports whose email address contains this text.
     type: str
-  tz:
-    description:
-      - The UTC offset O(start) and O(end) are in, such as V(+01:00) or V(-05:30).
-      - The API uses V(+01:00) when not set.
-    type: str
 extends_documentation_fragment:
   - turbosmtp.api.connection
   - turbosmtp.api.listing
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
+seealso:
+  - module: turbosmtp.api.turbosmtp_report_cleanup
+    description: Delete the reports, by id, by date range or all of a type.
+  - module: turbosmtp.api.turbosmtp_stats_info
+    description: Per-message delivery statistics, the status of each message for each recipient.
+  - name: turbosmtp.api user guide
+    description: The use case "scheduled report clean-up" with the C(turbosmtp.api.report_hygiene) role.
+    link: https://github.com/turbosmtp/ansible-collection-api/blob/main/docs/docsite/rst/guide.rst
 '''
 
 EXAMPLES = r'''
@@ -101,6 +104,27 @@ reports:
   returned: unless O(count_only) or O(csv_dest) is set
   type: list
   elements: dict
+  contains:
+    cid:
+      description: The report id, the one O(turbosmtp.api.turbosmtp_report_cleanup#module:ids) takes.
+      type: int
+      returned: success
+      sample: 351203311
+    email:
+      description: The email address the report is about.
+      type: str
+      returned: success
+      sample: jane.doe@example.org
+    ts:
+      description: When the report was recorded, ISO 8601 in UTC.
+      type: str
+      returned: success
+      sample: "2026-06-12T08:14:55.000Z"
+    response:
+      description: The text recorded with the report, such as the receiving server's answer to a bounced message.
+      type: str
+      returned: success
+      sample: "550 5.1.1 <jane.doe@example.org>: Recipient address rejected: User unknown"
   sample:
     - cid: 351203311
       email: jane.doe@example.org
@@ -124,19 +148,18 @@ csv_bytes:
   sample: 14311
 '''
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.client import REPORT_PAGE_SIZE
-from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule
 from ansible_collections.turbosmtp.api.plugins.module_utils.queries import (
+    LISTING_MUTUALLY_EXCLUSIVE,
+    ListingModule,
     check_listing_options,
+    check_one_selection,
     listing_argument_spec,
-    read_list,
-    report_path,
     report_query,
 )
 from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import REPORT_TYPES
 
 
-class ReportsInfo(TurboSMTPModule):
+class ReportsInfo(ListingModule):
 
     argument_spec = dict(
         listing_argument_spec(),
@@ -146,29 +169,33 @@ class ReportsInfo(TurboSMTPModule):
         all=dict(type='bool'),
         filter=dict(type='str'),
     )
-    mutually_exclusive = [
-        ('count_only', 'csv_dest'),
-        ('limit', 'csv_dest'),
-    ]
+    mutually_exclusive = LISTING_MUTUALLY_EXCLUSIVE
     required_together = [('start', 'end')]
+    rows_name = 'reports'
     # The query values, checked by validate() before any request.
     query = None
+    whole_history = False
 
     def validate(self):
-        # all: false is accepted beside a range, so that a playbook can template it.
-        if self.params['all'] and self.params['start'] is not None:
-            raise ValueError('all: true and start/end are mutually exclusive: select either a date range or the whole history')
-        if not self.params['all'] and self.params['start'] is None:
-            raise ValueError('one of start and end, or all: true, is required')
+        selected = [name for name, chosen in (('start and end', self.params['start'] is not None),
+                                              ('all: true', self.params['all'])) if chosen]
+        check_one_selection(selected, ('start and end', 'all: true'))
         check_listing_options(self.params)
         self.query = report_query(self.params)
+        self.whole_history = bool(self.params['all'])
 
     def run(self):
-        found = read_list(self.dashboard, report_path(self.params['type'], self.params['all']), self.query,
-                          REPORT_PAGE_SIZE, self.params, self.check_mode)
-        if 'rows' in found:
-            found['reports'] = found.pop('rows')
-        return dict(changed=False, **found)
+        return self.read_list()
+
+    def count(self):
+        return self.dashboard.reports_count(self.params['type'], self.query, whole_history=self.whole_history)
+
+    def rows(self, limit, concurrency):
+        return self.dashboard.reports_list(self.params['type'], self.query, whole_history=self.whole_history,
+                                           limit=limit, concurrency=concurrency)
+
+    def export(self, dest):
+        return self.dashboard.reports_csv(self.params['type'], self.query, dest, whole_history=self.whole_history)
 
 
 def main():

@@ -203,7 +203,7 @@ options:
             type: str
   concurrency:
     description:
-      - How many messages of O(messages) are sent at the same time.
+      - How many messages of O(messages) are sent at the same time, from 1 to 32.
     type: int
     default: 4
 extends_documentation_fragment:
@@ -223,9 +223,24 @@ attributes:
       - Checks and builds every message, sends nothing, and reports RV(ignore:changed=true).
   diff_mode:
     support: none
+  idempotent:
+    support: none
+    details:
+      - Sending cannot be undone or recognised later; the send API documents no key that would tell a message already
+        sent from a new one. Every run sends every message again and reports a change.
+      - Guard the task (for example with C(when), a handler or C(run_once)) when a message must go out only once.
 seealso:
   - module: turbosmtp.api.turbosmtp_stats_info
     description: See what happened to the messages sent.
+  - plugin: turbosmtp.api.notify
+    plugin_type: callback
+    description: Mail a summary of every playbook run, without a task.
+  - name: Event-Driven Ansible guide
+    description: Follow deliveries, bounces and clicks of the messages sent (RV(mid) and O(reference_id) are in the events).
+    link: https://github.com/turbosmtp/ansible-collection-api/blob/main/docs/docsite/rst/event_driven_ansible.rst
+  - name: turbosmtp.api user guide
+    description: The use case "deployment notifications from CI/CD" with the C(turbosmtp.api.deploy_notify) role, and how the send host authenticates.
+    link: https://github.com/turbosmtp/ansible-collection-api/blob/main/docs/docsite/rst/guide.rst
 '''
 
 EXAMPLES = r'''
@@ -316,20 +331,20 @@ from ansible_collections.turbosmtp.api.plugins.module_utils.message import (
     merge_message,
     message_argument_spec,
 )
-from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule
+from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule, concurrency_argument_spec
+from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import check_concurrency
 
 
 class SendFailed(TurboSMTPError):
     """A failed send that still returns what the user needs to act on (which messages went out)."""
 
     def __init__(self, message, extra, cause=None):
-        super(SendFailed, self).__init__(message, status=getattr(cause, 'status', None),
-                                         error_code=getattr(cause, 'error_code', None),
-                                         details=getattr(cause, 'details', None))
+        super().__init__(message, status=getattr(cause, 'status', None), error_code=getattr(cause, 'error_code', None),
+                         details=getattr(cause, 'details', None))
         self.extra = extra
 
     def result_fields(self):
-        fields = super(SendFailed, self).result_fields()
+        fields = super().result_fields()
         fields.update(self.extra)
         return fields
 
@@ -369,13 +384,12 @@ class Send(TurboSMTPModule):
         message_argument_spec(),
         remote_src=dict(type='bool', default=False),
         messages=dict(type='list', elements='dict', options=message_argument_spec()),
-        concurrency=dict(type='int', default=4),
+        concurrency=concurrency_argument_spec(),
     )
     uses_send_api = True
 
     def validate(self):
-        if self.params['concurrency'] < 1:
-            raise ValueError('concurrency must be 1 or more, got %d' % self.params['concurrency'])
+        check_concurrency(self.params['concurrency'])
         if self.params['messages'] is None:
             self.bodies = [build_message(self.params)]
         else:
@@ -394,7 +408,7 @@ class Send(TurboSMTPModule):
         try:
             return dict(changed=True, mid=self.sender.send(body))
         except TurboSMTPError as error:
-            raise SendFailed(error.message, dict(may_have_been_sent=error.may_have_been_sent), cause=error)
+            raise SendFailed(error.message, dict(may_have_been_sent=error.may_have_been_sent), cause=error) from error
 
     def send_batch(self):
         if self.check_mode:

@@ -52,11 +52,6 @@ options:
       - Mutually exclusive with O(status).
     type: str
     choices: [bounce, delivered, queued, read]
-  tz:
-    description:
-      - The UTC offset O(start) and O(end) are in, such as V(+01:00) or V(-05:30).
-      - The API uses V(+01:00) when not set.
-    type: str
   last:
     description:
       - Instead of a time range, return the latest 10, 20 or 30 messages (the dashboard's email feed).
@@ -68,6 +63,17 @@ extends_documentation_fragment:
   - turbosmtp.api.listing
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
+seealso:
+  - module: turbosmtp.api.turbosmtp_send
+    description: Send the messages these statistics are about.
+  - module: turbosmtp.api.turbosmtp_reports_info
+    description: The bounce, spam and unsubscribe reports.
+  - name: Event-Driven Ansible guide
+    description: React to deliveries, bounces and clicks as they happen, with the C(turbosmtp.api.events) and C(turbosmtp.api.webhook) event sources.
+    link: https://github.com/turbosmtp/ansible-collection-api/blob/main/docs/docsite/rst/event_driven_ansible.rst
+  - name: turbosmtp.api user guide
+    description: Authentication, C(module_defaults) and the meaning of the API error codes.
+    link: https://github.com/turbosmtp/ansible-collection-api/blob/main/docs/docsite/rst/guide.rst
 '''
 
 EXAMPLES = r'''
@@ -118,6 +124,44 @@ emails:
   returned: unless O(count_only) or O(csv_dest) is set
   type: list
   elements: dict
+  contains:
+    id:
+      description: The id of the row (one message to one recipient).
+      type: int
+      returned: success
+      sample: 4612864212
+    subject:
+      description: The subject of the message.
+      type: str
+      returned: success
+      sample: Deployment of shop 2.4.1
+    sender:
+      description: The sender of the message.
+      type: str
+      returned: success
+      sample: ops@example.com
+    recipient:
+      description: The recipient this row is about.
+      type: str
+      returned: success
+      sample: dev@example.org
+    sendTime:
+      description: When the message was sent, ISO 8601 in UTC.
+      type: str
+      returned: success
+      sample: "2026-04-24T10:58:06.000Z"
+    status:
+      description:
+        - The delivery status, one of V(NEW), V(DEFER), V(SUCCESS), V(OPEN), V(CLICK), V(REPORT), V(FAIL),
+          V(SYSFAIL) or V(UNSUB) (see O(status)).
+      type: str
+      returned: success
+      sample: SUCCESS
+    error:
+      description: Why delivery failed or was deferred, as the receiving server or turboSMTP put it; null when there is none.
+      type: str
+      returned: success
+      sample: null
   sample:
     - id: 4612864212
       subject: Deployment of shop 2.4.1
@@ -145,59 +189,55 @@ csv_bytes:
   sample: 348211
 '''
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.client import STATS_PAGE_SIZE
-from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule
 from ansible_collections.turbosmtp.api.plugins.module_utils.queries import (
-    STATS_CSV_PATH,
-    STATS_FEED_PATH,
-    STATS_PATH,
+    LISTING_MUTUALLY_EXCLUSIVE,
+    ListingModule,
     check_listing_options,
     listing_argument_spec,
-    read_list,
-    stats_csv_query,
     stats_query,
 )
-from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import email_feed_size
+from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import EMAIL_FEED_SIZES, STATUS_GROUPS
 
 
-class StatsInfo(TurboSMTPModule):
+class StatsInfo(ListingModule):
 
     argument_spec = dict(
         listing_argument_spec(),
         start=dict(type='str'),
         end=dict(type='str'),
         status=dict(type='list', elements='str'),
-        status_group=dict(type='str', choices=['bounce', 'delivered', 'queued', 'read']),
-        last=dict(type='int', choices=[10, 20, 30]),
+        status_group=dict(type='str', choices=sorted(STATUS_GROUPS)),
+        last=dict(type='int', choices=list(EMAIL_FEED_SIZES)),
     )
-    mutually_exclusive = [
-        ('status', 'status_group'),
-        ('count_only', 'csv_dest'),
-        ('limit', 'csv_dest'),
-    ] + [('last', option) for option in ('start', 'end', 'status', 'status_group', 'tz', 'count_only', 'csv_dest')]
+    mutually_exclusive = LISTING_MUTUALLY_EXCLUSIVE + [('status', 'status_group')] + [
+        ('last', option) for option in ('start', 'end', 'status', 'status_group', 'tz', 'count_only', 'csv_dest')]
     required_together = [('start', 'end')]
     required_one_of = [('start', 'last')]
+    rows_name = 'emails'
     # The query values of the range, checked by validate() before any request; None with last.
     query = None
 
     def validate(self):
         check_listing_options(self.params)
-        if self.params['last'] is not None:
-            email_feed_size(self.params['last'])
-        else:
+        if self.params['last'] is None:
             self.query = stats_query(self.params)
 
     def run(self):
         if self.query is None:
             return self.latest()
-        found = read_list(self.dashboard, STATS_PATH, self.query, STATS_PAGE_SIZE, self.params, self.check_mode,
-                          csv_path=STATS_CSV_PATH, csv_query=stats_csv_query(self.query))
-        if 'rows' in found:
-            found['emails'] = found.pop('rows')
-        return dict(changed=False, **found)
+        return self.read_list()
+
+    def count(self):
+        return self.dashboard.stats_count(self.query)
+
+    def rows(self, limit, concurrency):
+        return self.dashboard.stats_list(self.query, limit=limit, concurrency=concurrency)
+
+    def export(self, dest):
+        return self.dashboard.stats_csv(self.query, dest)
 
     def latest(self):
-        emails = self.dashboard.get_rows(STATS_FEED_PATH % self.params['last'])
+        emails = self.dashboard.stats_feed(self.params['last'])
         if self.params['limit'] is not None:
             emails = emails[:self.params['limit']]
         return dict(changed=False, emails=emails, count=len(emails))

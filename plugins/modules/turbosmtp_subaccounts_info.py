@@ -20,6 +20,14 @@ extends_documentation_fragment:
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
   - turbosmtp.api.attributes.INFO_MODULE
+seealso:
+  - module: turbosmtp.api.turbosmtp_account_info
+    description: The parent account.
+  - module: turbosmtp.api.turbosmtp_plans_info
+    description: The parent account's plans and their sending limits.
+  - name: turbosmtp.api user guide
+    description: Authentication, C(module_defaults) and the meaning of the API error codes.
+    link: https://github.com/turbosmtp/ansible-collection-api/blob/main/docs/docsite/rst/guide.rst
 '''
 
 EXAMPLES = r'''
@@ -41,6 +49,42 @@ subaccounts:
   returned: success
   type: list
   elements: dict
+  contains:
+    id:
+      description: The subaccount id.
+      type: int
+      returned: success
+      sample: 503
+    email:
+      description: The subaccount email.
+      type: str
+      returned: success
+      sample: sub01@example.net
+    active:
+      description: Whether the subaccount is active.
+      type: bool
+      returned: success
+      sample: true
+    ip:
+      description: The subaccount's IP address, as a dotted string.
+      type: str
+      returned: success
+      sample: 199.244.12.40
+    sent:
+      description: How many messages the subaccount has sent, as the API counts them.
+      type: int
+      returned: success
+      sample: 1520
+    limit:
+      description: The subaccount's sending limit as the API gives it; V(-1) means it has no limit of its own.
+      type: int
+      returned: success
+      sample: -1
+    reputation:
+      description: The reputation score turboSMTP gives the subaccount, a whole number.
+      type: int
+      returned: success
+      sample: 4
   sample:
     - id: 503
       email: sub01@example.net

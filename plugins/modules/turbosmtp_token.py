@@ -46,6 +46,19 @@ attributes:
       - With O(state=absent), the token is checked with a read request and not revoked.
   diff_mode:
     support: none
+  idempotent:
+    support: partial
+    details:
+      - With O(state=present), every run creates another token and reports a change; it is not idempotent.
+        Revoke each token when done, or use O(email) and O(password) on the other modules, which request and revoke
+        a token of their own.
+      - With O(state=absent), it is idempotent; a token already revoked or expired is reported as unchanged.
+seealso:
+  - module: turbosmtp.api.turbosmtp_account_info
+    description: A read that shows whether a token works.
+  - name: turbosmtp.api user guide
+    description: How the modules authenticate, the token lifetime and the use of C(module_defaults).
+    link: https://github.com/turbosmtp/ansible-collection-api/blob/main/docs/docsite/rst/guide.rst
 notes:
   - >-
     The token is a credential and is returned in clear. Put C(no_log: true) on a task with O(state=present),

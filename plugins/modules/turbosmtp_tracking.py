@@ -43,7 +43,17 @@ attributes:
   diff_mode:
     support: full
     details:
-      - Returns both settings before and after in RV(ignore:diff.before) and RV(ignore:diff.after).
+      - Returns both settings before and after in RV(diff.before) and RV(diff.after).
+  idempotent:
+    support: full
+    details:
+      - Reads both settings and changes only those that differ from what is asked; a second run changes nothing.
+seealso:
+  - module: turbosmtp.api.turbosmtp_tracking_info
+    description: Read the settings, with the raw tool objects, without changing them.
+  - name: turbosmtp.api user guide
+    description: The use case "tracking as code" with the C(turbosmtp.api.tracking) role, which wraps this module.
+    link: https://github.com/turbosmtp/ansible-collection-api/blob/main/docs/docsite/rst/guide.rst
 '''
 
 EXAMPLES = r'''
@@ -87,6 +97,44 @@ tracking:
       type: bool
       returned: success
       sample: false
+  sample:
+    click_tracking: true
+    open_tracking: false
+diff:
+  description: Both settings before and after the task, when it runs in diff mode.
+  returned: in diff mode
+  type: dict
+  contains:
+    before:
+      description: The settings as the task found them.
+      type: dict
+      returned: in diff mode
+      contains:
+        click_tracking:
+          description: Whether click tracking is on.
+          type: bool
+          returned: in diff mode
+          sample: false
+        open_tracking:
+          description: Whether open tracking is on.
+          type: bool
+          returned: in diff mode
+          sample: false
+    after:
+      description: The settings after the task, as in RV(tracking).
+      type: dict
+      returned: in diff mode
+      contains:
+        click_tracking:
+          description: Whether click tracking is on.
+          type: bool
+          returned: in diff mode
+          sample: true
+        open_tracking:
+          description: Whether open tracking is on.
+          type: bool
+          returned: in diff mode
+          sample: false
 '''
 
 from ansible_collections.turbosmtp.api.plugins.module_utils.client import TurboSMTPError
@@ -113,12 +161,12 @@ class Tracking(TurboSMTPModule):
             try:
                 after[option] = self.apply(option, changes[option])
             except TurboSMTPError as error:
-                raise TaskFailed(error.message, error, **self.result(before, after))
+                raise TaskFailed(error.message, error, **self.result(before, after)) from error
         return self.result(before, after)
 
     def result(self, before, after):
         result = dict(changed=after != before, tracking=after)
-        if self.module._diff:
+        if self.diff_mode:
             result['diff'] = dict(before=before, after=after)
         return result
 

@@ -22,6 +22,12 @@ extends_documentation_fragment:
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
   - turbosmtp.api.attributes.INFO_MODULE
+seealso:
+  - module: turbosmtp.api.turbosmtp_tracking
+    description: Turn click and open tracking on or off.
+  - name: turbosmtp.api user guide
+    description: The use case "tracking as code" with the C(turbosmtp.api.tracking) role.
+    link: https://github.com/turbosmtp/ansible-collection-api/blob/main/docs/docsite/rst/guide.rst
 '''
 
 EXAMPLES = r'''
@@ -54,6 +60,9 @@ tracking:
       type: bool
       returned: success
       sample: false
+  sample:
+    click_tracking: true
+    open_tracking: false
 settings:
   description:
     - The tool objects as the API returned them, keyed by option name.
@@ -64,6 +73,44 @@ settings:
       description: The C(clickTracking) tool.
       type: dict
       returned: success
+      contains:
+        id:
+          description: The tool's name in the API, V(clickTracking).
+          type: str
+          returned: success
+          sample: clickTracking
+        forced:
+          description: Whether turboSMTP forces the tool's state, so that it cannot be changed.
+          type: bool
+          returned: success
+          sample: false
+        requiredSettings:
+          description: Settings the tool requires, as the API lists them.
+          type: list
+          elements: raw
+          returned: success
+          sample: []
+        enabled:
+          description: Whether the tool is on. RV(tracking.click_tracking) is this value.
+          type: bool
+          returned: success
+          sample: true
+        settings:
+          description: The tool's own settings, such as C(clicktracking) and C(clicktracking_plaintext).
+          type: list
+          elements: dict
+          returned: success
+          contains:
+            key:
+              description: The setting's name.
+              type: str
+              returned: success
+              sample: clicktracking
+            value:
+              description: The setting's value.
+              type: raw
+              returned: success
+              sample: true
       sample:
         id: clickTracking
         forced: false
@@ -76,6 +123,42 @@ settings:
       description: The C(openingTracking) tool.
       type: dict
       returned: success
+      contains:
+        id:
+          description: The tool's name in the API, V(openingTracking).
+          type: str
+          returned: success
+          sample: openingTracking
+        forced:
+          description: Whether turboSMTP forces the tool's state, so that it cannot be changed.
+          type: bool
+          returned: success
+          sample: false
+        requiredSettings:
+          description: Settings the tool requires, as the API lists them.
+          type: list
+          elements: raw
+          returned: success
+          sample: []
+        enabled:
+          description: Whether the tool is on. RV(tracking.open_tracking) is this value.
+          type: bool
+          returned: success
+          sample: false
+        settings:
+          description: The tool's own settings (the API documents none for this tool; an empty list).
+          type: list
+          elements: dict
+          returned: success
+          contains:
+            key:
+              description: The setting's name.
+              type: str
+              returned: success
+            value:
+              description: The setting's value.
+              type: raw
+              returned: success
       sample:
         id: openingTracking
         forced: false

@@ -35,7 +35,7 @@ def tool_env(collections_path=None, extra_path=()):
 def run(args, timeout, env=None, cwd=None):
     """Run a command to completion; its CompletedProcess (text, stderr merged into stdout)."""
     return subprocess.run(args, env=env or tool_env(), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, timeout=timeout, check=False)
+                          text=True, timeout=timeout, check=False)
 
 
 def check(result, what):

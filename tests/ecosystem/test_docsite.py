@@ -61,9 +61,14 @@ def test_collection_page_links_both_guides(site):
     assert '%s/issues' % REPOSITORY in index
 
 
+def read_text(path):
+    with open(path) as handle:
+        return handle.read()
+
+
 def test_every_repository_link_names_a_file_of_the_checkout():
     """Links to this repository's main branch must not point at a moved or renamed guide."""
-    texts = [(os.path.join('docs', 'docsite', name), open(os.path.join(REPO, 'docs', 'docsite', name)).read())
+    texts = [(os.path.join('docs', 'docsite', name), read_text(os.path.join(REPO, 'docs', 'docsite', name)))
              for name in ['links.yml'] + [os.path.join('rst', '%s.rst' % guide) for guide in GUIDES]]
     with open(os.path.join(REPO, 'docs', 'docsite', 'links.yml')) as handle:
         yaml.safe_load(handle)

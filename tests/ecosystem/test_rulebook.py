@@ -70,7 +70,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-class Output(object):
+class Output:
     """Collects a process's output lines in a thread, so waiting never blocks on a pipe."""
 
     def __init__(self, stream):

@@ -1,37 +1,21 @@
-"""Integration harness: every tests/integration/targets/<name>/playbook.yml is a real
-ansible-playbook run against the simulator. Playbooks assert the state after and the
-requests that reached the API (through the simulator's /_sim/ control endpoints)."""
+"""Integration harness for the pytest-driven playbook tests (examples, secrets, callbacks):
+real ansible-playbook runs against the simulator of tests/conftest.py (`sim`). The module
+targets under targets/ are ansible-test integration targets (scripts/integration.sh)."""
 
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from sim_harness import CONSUMER_KEY, CONSUMER_SECRET, DEFAULT_WORLD, EMAIL, PASSWORD
+
+# What the playbook tests import from here, the simulator's credentials among them.
+__all__ = ['CONSUMER_KEY', 'CONSUMER_SECRET', 'DEFAULT_WORLD', 'EMAIL', 'PASSWORD', 'REPO', 'playbook_env', 'run_playbook',
+           'sim_vars']
+
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))
-
-from simulator import CONSUMER_KEY, CONSUMER_SECRET, EMAIL, PASSWORD, Simulator  # noqa: E402
-
-TARGETS = REPO / 'tests' / 'integration' / 'targets'
-
-
-# Each test starts from the same world, whatever an earlier test resized.
-DEFAULT_WORLD = dict(seed=1, stats_rows=250, reports_per_type=60, subaccounts=5)
-
-
-@pytest.fixture(scope='session')
-def simulator():
-    with Simulator(port=0, **DEFAULT_WORLD) as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(simulator):
-    simulator.reset(**DEFAULT_WORLD)
-    return simulator
 
 
 def sim_vars(sim):
@@ -46,12 +30,14 @@ def sim_vars(sim):
 
 
 def playbook_env(sim, extra_env=None):
+    """The caller's environment (TURBOSMTP_IN_PROCESS included, so a run can force module
+    execution), minus the connection settings a shell may hold, plus the simulator's URLs."""
     env = dict(os.environ)
     for name in list(env):
-        if name.startswith('TURBOSMTP_'):
+        if name.startswith('TURBOSMTP_') and name != 'TURBOSMTP_IN_PROCESS':
             del env[name]
     env.update(TURBOSMTP_DASHBOARD_URL=sim.url, TURBOSMTP_SEND_URL=sim.url, ANSIBLE_NOCOLOR='1',
-               ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_DEPRECATION_WARNINGS='0')
+               ANSIBLE_RETRY_FILES_ENABLED='0')
     env.update(extra_env or {})
     return env
 
@@ -63,7 +49,7 @@ def run_playbook(sim, playbook, *args, extra_vars=None, extra_env=None, cwd=None
     command = ['ansible-playbook', '-i', 'localhost,', '-c', 'local', str(playbook),
                '-e', json.dumps(variables)] + list(args)
     return subprocess.run(command, env=playbook_env(sim, extra_env), cwd=cwd or str(Path(playbook).parent),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600, check=False)
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ credentials only in TURBOSMTP_* environment variables, nothing in the playbook."
 
 import datetime
 import json
+import urllib.parse
 import urllib.request
 
 from conftest import CONSUMER_KEY, CONSUMER_SECRET, EMAIL, PASSWORD, REPO, run_playbook
@@ -130,7 +131,7 @@ def test_report_cleanup_schedule_previews_deletes_then_changes_nothing(sim):
 
     cleanup = run_playbook(sim, playbook, extra_vars=retention, extra_env=dashboard_env())
     assert cleanup.returncode == 0, cleanup.stdout[-5000:]
-    for report_type, (old, recent) in before.items():
+    for report_type, (_old, recent) in before.items():
         remaining = set(row['cid'] for row in sim.world.reports[report_type])
         assert remaining == set(row['cid'] for row in recent), report_type
     assert set(path for _method, path in writes(sim)) == {
@@ -141,3 +142,41 @@ def test_report_cleanup_schedule_previews_deletes_then_changes_nothing(sim):
     assert rerun.returncode == 0, rerun.stdout[-5000:]
     assert recap(rerun.stdout)['localhost']['changed'] == 0
     assert writes(sim) == []
+
+
+def api_stats_count(sim, start, end):
+    """How many messages the API itself counts in a period (the digest's total must match it)."""
+    login = urllib.request.Request(sim.url + '/api/authorize', method='POST', headers={'Content-Type': 'application/json'},
+                                   data=json.dumps({'email': EMAIL, 'password': PASSWORD}).encode('utf-8'))
+    with urllib.request.urlopen(login) as answer:
+        token = json.loads(answer.read().decode('utf-8'))['auth']
+    query = urllib.parse.urlencode({'start': start, 'end': end, 'tz': '+00:00'})
+    count = urllib.request.Request(sim.url + '/api/stats/panes/emails/count?' + query, headers={'Authorization': token})
+    with urllib.request.urlopen(count) as answer:
+        total = int(json.loads(answer.read().decode('utf-8'))['count'])
+    logout = urllib.request.Request(sim.url + '/api/deauthorize', method='POST', headers={'Authorization': token})
+    urllib.request.urlopen(logout).close()
+    return total
+
+
+def test_weekly_digest_mails_the_weeks_totals_once_and_keeps_the_artifact(sim, tmp_path):
+    playbook = EXAMPLES / 'digest_weekly.yml'
+    artifact = tmp_path / 'digest.html'
+    week = {'digest_end': '2026-06-30 23:59:59', 'digest_artifact': str(artifact)}
+    total = api_stats_count(sim, '2026-06-24 00:00:00', '2026-06-30 23:59:59')
+    assert total > 0
+
+    checked = run_playbook(sim, playbook, '--check', extra_vars=week, extra_env=dict(dashboard_env(), **send_env()))
+    assert checked.returncode == 0, checked.stdout[-5000:]
+    assert sim.messages() == []
+    assert artifact.is_file()
+    artifact.unlink()
+
+    result = run_playbook(sim, playbook, extra_vars=week, extra_env=dict(dashboard_env(), **send_env()))
+    assert result.returncode == 0, result.stdout[-5000:]
+    messages = sim.messages()
+    assert len(messages) == 1
+    assert '%d messages' % total in messages[0]['subject']
+    assert '2026-06-24 00:00:00 to 2026-06-30 23:59:59' in messages[0]['subject']
+    assert artifact.read_text() == messages[0]['html_content']
+    assert state(sim)['tokens'] == 0

@@ -208,3 +208,22 @@ def test_a_body_fault_needs_a_body(sim):
     answer = requests.post(sim.url + "/_sim/faults", json={"kind": "body"}, timeout=5)
     assert answer.status_code == 400
     assert "needs a body" in answer.json()["error"]
+
+
+@pytest.mark.parametrize("method, path", [
+    ("GET", "/_sim/nowhere"),
+    ("PUT", "/_sim/faults"),  # a known path with a method it does not take
+    ("POST", "/_sim/health"),
+])
+def test_control_api_answers_404_outside_its_routes(sim, method, path):
+    response = requests.request(method, sim.url + path, timeout=5)
+    assert (response.status_code, response.json()) == (404, {"errorCode": 4, "message": "Resource not found"})
+
+
+def test_control_api_takes_a_trailing_slash_and_refuses_bad_input_with_400(sim):
+    assert requests.get(sim.url + "/_sim/health/", timeout=5).json() == {"ok": True}
+    not_an_object = requests.post(sim.url + "/_sim/latency", json=[1], timeout=5)
+    assert (not_an_object.status_code, not_an_object.json()) == (400, {"error": "body must be a JSON object"})
+    not_a_number = requests.post(sim.url + "/_sim/clock", json={"advance": "soon"}, timeout=5)
+    assert not_a_number.status_code == 400
+    assert requests.post(sim.url + "/_sim/credits", json={"credits": 3}, timeout=5).json() == {"ok": True, "credits": 3}

@@ -171,10 +171,10 @@ def _make_collection_importable(source_file):
 _make_collection_importable(__file__)
 
 from ansible_collections.turbosmtp.api.plugins.module_utils.client import (  # noqa: E402
-    DEFAULT_DASHBOARD_URL,
-    STATS_PAGE_SIZE,
+    CONNECTION_OPTIONS,
     DashboardClient,
     TurboSMTPError,
+    connection_settings,
 )
 from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import (  # noqa: E402
     STATS_DATETIME_FORMAT,
@@ -186,15 +186,11 @@ from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import ( 
 LOGGER = logging.getLogger('turbosmtp.api.events')
 
 SOURCE = 'turbosmtp.api.events'
-STATS_PATH = '/api/stats/panes/emails'
 # The API's clock and ours may differ; the query reaches this far past our "now" so no new row is out of range.
 CLOCK_TOLERANCE = timedelta(minutes=10)
-ENV_FALLBACKS = {
-    'api_token': 'TURBOSMTP_API_TOKEN',
-    'email': 'TURBOSMTP_EMAIL',
-    'password': 'TURBOSMTP_PASSWORD',
-    'dashboard_url': 'TURBOSMTP_DASHBOARD_URL',
-}
+# The options read from the environment when not given, as the modules do (the client's table).
+CREDENTIAL_OPTIONS = ('api_token', 'email', 'password', 'dashboard_url')
+ENV_FALLBACKS = dict((name, CONNECTION_OPTIONS[name].env) for name in CREDENTIAL_OPTIONS)
 # An unexpected answer is described, not quoted in full: it may be long and hold account data.
 PREVIEW_CHARS = 120
 
@@ -240,7 +236,7 @@ def number_option(args, name, default, positive=False, integer=False):
         if integer and number != int(number):
             raise ValueError(value)
     except (TypeError, ValueError, OverflowError):
-        raise ValueError('%s: %s must be %s, got %r' % (SOURCE, name, kind, value))
+        raise ValueError('%s: %s must be %s, got %r' % (SOURCE, name, kind, value)) from None
     if not math.isfinite(number):
         raise ValueError('%s: %s must be %s, got %r' % (SOURCE, name, kind, value))
     if positive and number <= 0:
@@ -252,11 +248,10 @@ def number_option(args, name, default, positive=False, integer=False):
 
 def connection_options(args):
     """The connection args with their environment fallbacks and defaults."""
-    options = dict((name, args.get(name) or os.environ.get(variable)) for name, variable in ENV_FALLBACKS.items())
-    options['dashboard_url'] = options['dashboard_url'] or DEFAULT_DASHBOARD_URL
-    options['validate_certs'] = _as_bool(args.get('validate_certs', True))
-    options['timeout'] = number_option(args, 'timeout', 30.0, positive=True)
-    options['retries'] = number_option(args, 'retries', 3, integer=True)
+    options = connection_settings(args, CREDENTIAL_OPTIONS)
+    options['validate_certs'] = _as_bool(args.get('validate_certs', CONNECTION_OPTIONS['validate_certs'].default))
+    options['timeout'] = float(number_option(args, 'timeout', CONNECTION_OPTIONS['timeout'].default, positive=True))
+    options['retries'] = number_option(args, 'retries', CONNECTION_OPTIONS['retries'].default, integer=True)
     if not options['api_token'] and not (options['email'] and options['password']):
         raise ValueError('%s: set api_token, or email and password (or TURBOSMTP_API_TOKEN, or TURBOSMTP_EMAIL '
                          'and TURBOSMTP_PASSWORD)' % SOURCE)
@@ -307,7 +302,7 @@ class Position:
             with open(path) as handle:
                 data = json.load(handle)
         except (OSError, ValueError) as error:
-            raise ValueError('%s: cannot read state_file %s: %s' % (SOURCE, path, error))
+            raise ValueError('%s: cannot read state_file %s: %s' % (SOURCE, path, error)) from error
         cursor = parse_send_time(data.get('cursor')) if isinstance(data, dict) else None
         if cursor is None:
             raise ValueError('%s: state_file %s holds no valid cursor' % (SOURCE, path))
@@ -398,12 +393,9 @@ class StatsPoller:
         }
         if self.filter:
             params['filter'] = self.filter
-        # Rows are told apart by Position (id, sendTime and recipient), not by the client, which would
-        # merge different rows that share an id.
-        rows, _count = self.client.list_all(STATS_PATH, params, STATS_PAGE_SIZE)
-        if not isinstance(rows, list):
-            raise TurboSMTPError('turboSMTP request GET %s returned %s where a list of rows was expected'
-                                 % (STATS_PATH, type(rows).__name__))
+        # The client drops only a row identical to one of an earlier page; Position tells rows seen
+        # in earlier polls apart (id, sendTime and recipient).
+        rows, _count = self.client.stats_list(params)
         return rows
 
 
@@ -415,7 +407,7 @@ def first_start(args):
         try:
             return parse_datetime('start', args['start']).replace(tzinfo=timezone.utc)
         except ValueError as error:
-            raise ValueError('%s: %s' % (SOURCE, error))
+            raise ValueError('%s: %s' % (SOURCE, error)) from error
     return utcnow() - timedelta(seconds=lookback)
 
 
@@ -446,12 +438,10 @@ async def main(queue, args):
     try:
         statuses = stats_statuses(wanted)
     except ValueError as error:
-        raise ValueError('%s: %s' % (SOURCE, error))
+        raise ValueError('%s: %s' % (SOURCE, error)) from error
     position = Position.load(args.get('state_file'), first_start(args))
 
-    client = DashboardClient(options['dashboard_url'], api_token=options['api_token'], email=options['email'],
-                             password=options['password'], timeout=options['timeout'], retries=options['retries'],
-                             validate_certs=options['validate_certs'])
+    client = DashboardClient.from_options(options)
     poller = StatsPoller(client, statuses, overlap)
     # One worker: a poll still running when the source is cancelled finishes before the client is closed
     # behind it, so no request (or token renewal) races the revocation.

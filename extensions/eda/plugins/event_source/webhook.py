@@ -243,13 +243,13 @@ def decode_payload(body):
     try:
         text = body.decode('utf-8')
     except UnicodeDecodeError:
-        raise BadRequest('the body is not UTF-8 text')
+        raise BadRequest('the body is not UTF-8 text') from None
     try:
         return json.loads(text)
     except RecursionError:
-        raise BadRequest('the body is not valid JSON: it is nested too deeply')
+        raise BadRequest('the body is not valid JSON: it is nested too deeply') from None
     except ValueError:
-        raise BadRequest('the body is not valid JSON')
+        raise BadRequest('the body is not valid JSON') from None
 
 
 def received_items(payload):
@@ -267,7 +267,7 @@ def to_events(items):
     try:
         return [to_event(item, position if batch else None) for position, item in enumerate(items, start=1)]
     except RecursionError:
-        raise BadRequest('an event is nested too deeply')
+        raise BadRequest('an event is nested too deeply') from None
 
 
 def parse_events(body):

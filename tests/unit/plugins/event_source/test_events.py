@@ -3,6 +3,7 @@
 import asyncio
 import json
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +34,7 @@ def seeded_rows(sim, statuses=None):
         params = {'start': START, 'end': '2026-12-31 23:59:59', 'tz': '+00:00'}
         if statuses:
             params['filter'] = json.dumps(statuses)
-        rows, _count = client.list_all('/api/stats/panes/emails', params, 10)
+        rows, _count = client.stats_list(params)
     finally:
         client.close()
     return list(reversed(rows))
@@ -112,7 +113,7 @@ async def test_restart_with_the_state_file_emits_no_duplicates(sim, args, tmp_pa
     running = Running(dict(args, start=START, state_file=state_file))
     await running.take(len(expected))
     await running.stop()
-    saved = json.loads(open(state_file).read())
+    saved = json.loads(Path(state_file).read_text())
     assert saved['cursor'].startswith(expected[-1]['sendTime'][:19])
 
     send(sim, 'irene.costa@example.com')

@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.turbosmtp.api.extensions.eda.plugins.event_source import events
 from simulator import EMAIL, PASSWORD
-from test_events import POLL, START, Running, seeded_rows, send
+from ansible_collections.turbosmtp.api.tests.unit.plugins.event_source.test_events import POLL, START, Running, seeded_rows, send
 
 COUNT_PATH = '/api/stats/panes/emails/count'
 ROWS_PATH = '/api/stats/panes/emails$'

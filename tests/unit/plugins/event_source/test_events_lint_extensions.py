@@ -11,7 +11,7 @@ EVENTS = REPO / 'extensions' / 'eda' / 'plugins' / 'event_source' / 'events.py'
 
 def lint(directory):
     return subprocess.run(['bash', str(LINT), str(directory)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, check=False, timeout=300)
+                          text=True, check=False, timeout=300)
 
 
 def with_doc_change(tmp_path, old, new):

@@ -92,7 +92,7 @@ def seeded_count(sim):
     client = DashboardClient(sim.url, email=EMAIL, password=PASSWORD)
     try:
         params = {'start': START, 'end': '2026-12-31 23:59:59', 'tz': '+00:00'}
-        return client.count('/api/stats/panes/emails/count', params)
+        return client.stats_count(params)
     finally:
         client.close()
 
@@ -101,7 +101,7 @@ def test_without_pythonpath_the_collection_is_not_importable_otherwise(installed
     """The control for the next test: in this environment only the source's own fix can find the collection."""
     env, cwd = bare_env
     probe = subprocess.run([sys.executable, '-c', 'import ansible_collections.turbosmtp.api.plugins.module_utils.client'],
-                           env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                           env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            check=False)
     assert probe.returncode != 0 and 'ModuleNotFoundError' in probe.stdout
 
@@ -117,7 +117,7 @@ def test_the_installed_file_loads_with_runpy_without_pythonpath(installed, bare_
         script += 'sys.path.append(%r)\nimport ansible_collections.community.general\n' % str(other)
     script += 'source = runpy.run_path(sys.argv[1])\nprint(source["DashboardClient"].__module__)\n'
     loaded = subprocess.run([sys.executable, '-c', script, str(installed)], env=env, cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, universal_newlines=True, check=False)
+                            stderr=subprocess.STDOUT, text=True, check=False)
     assert loaded.returncode == 0, loaded.stdout
     assert loaded.stdout.strip() == 'ansible_collections.turbosmtp.api.plugins.module_utils.client'
 

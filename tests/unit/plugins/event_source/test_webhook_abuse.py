@@ -12,8 +12,11 @@ import logging
 import pytest
 
 from ansible_collections.turbosmtp.api.extensions.eda.plugins.event_source import webhook
-# The fixture that runs the source as ansible-rulebook does.
-from test_webhook import source  # noqa: F401  pylint: disable=unused-import
+from ansible_collections.turbosmtp.api.tests.unit.plugins.event_source import test_webhook
+
+# The fixture that runs the source as ansible-rulebook does, shared by binding it here: an import of the
+# name itself would be shadowed by every test's `source` argument (F811).
+source = test_webhook.source
 
 # Generous bound for a connection that read_timeout must end; it only has to be far above read_timeout.
 CLOSE_BOUND = 10
@@ -37,7 +40,7 @@ async def closed_by_server(reader):
     try:
         return await asyncio.wait_for(reader.read(), CLOSE_BOUND)
     except asyncio.TimeoutError:
-        raise AssertionError('the source still holds the connection after %d seconds' % CLOSE_BOUND)
+        raise AssertionError('the source still holds the connection after %d seconds' % CLOSE_BOUND) from None
 
 
 async def exchange(running, data):

@@ -5,6 +5,7 @@ for the whole module, as ansible-rulebook runs it; the queue is checked to hold 
 """
 
 import asyncio
+import concurrent.futures
 import http.client
 import json
 import socket
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from ansible_collections.turbosmtp.api.extensions.eda.plugins.event_source import webhook
 
 TOKEN = 't0ken'
+BEARER_TOKEN = b'Bearer ' + TOKEN.encode()
 MAX_EVENTS = 5
 MAX_PENDING = 1000000
 STARTUP_BOUND = 10
@@ -48,7 +50,7 @@ class ThreadedSource:
                 threading.Event().wait(0.02)
         raise AssertionError('the webhook source never listened on port %d' % self.port)
 
-    def post(self, body, authorization=b'Bearer ' + TOKEN.encode()):
+    def post(self, body, authorization=BEARER_TOKEN):
         connection = http.client.HTTPConnection('127.0.0.1', self.port, timeout=STARTUP_BOUND)
         try:
             connection.putrequest('POST', '/hook')
@@ -71,7 +73,7 @@ class ThreadedSource:
 
     def stop(self):
         self.loop.call_soon_threadsafe(self.future.cancel)
-        with pytest.raises(BaseException):
+        with pytest.raises(concurrent.futures.CancelledError):
             self.future.result(STARTUP_BOUND)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(STARTUP_BOUND)

@@ -8,11 +8,12 @@ import pytest
 
 from ansible_collections.turbosmtp.api.plugins.module_utils.client import (
     REPORT_PAGE_SIZE,
-    STATS_PAGE_SIZE,
+    STATS_LISTING,
     DashboardClient,
     RetryPolicy,
     SendClient,
     TurboSMTPError,
+    _reports_listing,
     row_identity,
 )
 from simulator import CONSUMER_KEY, CONSUMER_SECRET, EMAIL, INACTIVE_EMAIL, PASSWORD
@@ -321,23 +322,22 @@ def test_send_without_credentials_fails_before_sending(sim):
 def expected_stats(sim):
     client = DashboardClient(sim.url, email=EMAIL, password=PASSWORD)
     try:
-        with open_csv(client, '/api/stats/emails/csv', {'start_date': STATS_RANGE['start'], 'end_date': STATS_RANGE['end'],
-                                                        'tz': '+00:00'}) as rows:
+        with open_csv(client, STATS_RANGE) as rows:
             return [int(row['id']) for row in rows]
     finally:
         client.close()
 
 
 class open_csv:
-    def __init__(self, client, path, params):
+    def __init__(self, client, query):
         import tempfile
-        self.client, self.path, self.params = client, path, params
+        self.client, self.query = client, query
         self.directory = tempfile.mkdtemp()
 
     def __enter__(self):
         import csv
         dest = os.path.join(self.directory, 'export.csv')
-        self.client.download(self.path, self.params, dest)
+        self.client.stats_csv(self.query, dest)
         self.handle = open(dest, newline='')
         return list(csv.DictReader(self.handle))
 
@@ -348,7 +348,7 @@ class open_csv:
 def test_hundreds_of_pages_come_back_complete_and_in_api_order(sim):
     sim.reset(stats_rows=3000)
     client = DashboardClient(sim.url, email=EMAIL, password=PASSWORD)
-    rows, count = client.list_all('/api/stats/panes/emails', STATS_RANGE, STATS_PAGE_SIZE, concurrency=8, key='id')
+    rows, count = client.stats_list(STATS_RANGE, concurrency=8)
     client.close()
     assert count == 3000
     pages = [r for r in sim.requests() if r['path'] == '/api/stats/panes/emails']
@@ -358,7 +358,7 @@ def test_hundreds_of_pages_come_back_complete_and_in_api_order(sim):
 
 
 def test_limit_fetches_only_the_pages_it_needs(sim, dashboard):
-    rows, count = dashboard.list_all('/web/api/reports/bounce/all', {}, REPORT_PAGE_SIZE, limit=45, key='cid')
+    rows, count = dashboard.reports_list('bounce', {}, whole_history=True, limit=45)
     assert len(rows) == 45 and count == 120
     pages = [r['query']['page'] for r in sim.requests() if r['path'] == '/web/api/reports/bounce/all']
     assert sorted(pages) == ['1', '2', '3']
@@ -366,15 +366,15 @@ def test_limit_fetches_only_the_pages_it_needs(sim, dashboard):
 
 def test_an_empty_list_makes_only_the_count_request(sim, dashboard):
     params = {'start': '2020-01-01', 'end': '2020-01-31'}
-    assert dashboard.list_all('/web/api/reports/spam', params, REPORT_PAGE_SIZE, key='cid') == ([], 0)
+    assert dashboard.reports_list('spam', params) == ([], 0)
     assert [r['path'] for r in sim.requests()] == ['/web/api/reports/spam/count']
 
 
 def test_rows_shifted_by_new_mail_during_paging_are_neither_lost_nor_duplicated(sim, dashboard, sender):
-    total = dashboard.count('/api/stats/panes/emails/count', STATS_RANGE)
+    total = dashboard.stats_count(STATS_RANGE)
     before = expected_stats(sim)
     sender.send(message(to='a@example.org, b@example.org'))
-    rows = dashboard.fetch_pages('/api/stats/panes/emails', STATS_RANGE, total, STATS_PAGE_SIZE, key='id')
+    rows = dashboard._fetch_pages(STATS_LISTING, STATS_RANGE, total)
     ids = [row['id'] for row in rows]
     assert len(ids) == len(set(ids))
     assert set(before) <= set(ids)
@@ -383,7 +383,7 @@ def test_rows_shifted_by_new_mail_during_paging_are_neither_lost_nor_duplicated(
 def test_a_failing_page_fails_the_whole_listing(sim, dashboard):
     sim.add_fault('status', count=1, status=500, path='/api/stats/panes/emails', method='GET')
     with pytest.raises(TurboSMTPError, match='HTTP 500'):
-        dashboard.list_all('/api/stats/panes/emails', STATS_RANGE, STATS_PAGE_SIZE, key='id')
+        dashboard.stats_list(STATS_RANGE)
 
 
 # CSV export
@@ -391,8 +391,7 @@ def test_a_failing_page_fails_the_whole_listing(sim, dashboard):
 
 def test_csv_export_is_streamed_to_the_destination_whole(sim, dashboard, tmp_path):
     dest = tmp_path / 'stats.csv'
-    size = dashboard.download('/api/stats/emails/csv', {'start_date': STATS_RANGE['start'], 'end_date': STATS_RANGE['end'],
-                                                        'tz': '+00:00'}, str(dest))
+    size = dashboard.stats_csv(STATS_RANGE, str(dest))
     lines = dest.read_text().splitlines()
     assert size == dest.stat().st_size
     assert lines[0] == 'id,subject,sender,recipient,sendTime,status,error'
@@ -402,7 +401,7 @@ def test_csv_export_is_streamed_to_the_destination_whole(sim, dashboard, tmp_pat
 def test_a_failed_export_leaves_no_file_behind(sim, dashboard, tmp_path):
     sim.add_fault('status', count=10, status=503)
     with pytest.raises(TurboSMTPError):
-        dashboard.download('/web/api/reports/spam/all/csv', {}, str(tmp_path / 'spam.csv'))
+        dashboard.reports_csv('spam', {}, str(tmp_path / 'spam.csv'), whole_history=True)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -473,7 +472,7 @@ def test_only_a_row_identical_to_one_of_an_earlier_page_is_dropped(sim, dashboar
     sim.add_fault('body', body=first_page, path='/web/api/reports/unsub/all$')
     sim.add_fault('body', body=second_page, path='/web/api/reports/unsub/all$')
 
-    rows = dashboard.fetch_pages('/web/api/reports/unsub/all', {}, 22, REPORT_PAGE_SIZE, concurrency=1, key='cid')
+    rows = dashboard._fetch_pages(_reports_listing('unsub', whole_history=True), {}, 22, concurrency=1)
 
     assert rows == first_page + second_page[1:]
 
@@ -482,7 +481,7 @@ def test_identical_rows_within_one_page_are_both_kept(sim, dashboard):
     twins = [report_row(5, 'same@example.org'), report_row(5, 'same@example.org')]
     sim.add_fault('body', body={'count': 2}, path='/web/api/reports/spam/all/count$')
     sim.add_fault('body', body=twins, path='/web/api/reports/spam/all$')
-    assert dashboard.list_all('/web/api/reports/spam/all', {}, REPORT_PAGE_SIZE, key='cid') == (twins, 2)
+    assert dashboard.reports_list('spam', {}, whole_history=True) == (twins, 2)
 
 
 def test_row_identity_tells_rows_apart_by_every_field():
@@ -495,8 +494,8 @@ def test_a_delete_is_done_only_when_the_api_answers_success_true(sim, dashboard)
     cid = str(sim.world.reports['unsub'][0]['cid'])
     sim.add_fault('body', body={'success': 'true'}, path='/web/api/reports/unsub$')
     with pytest.raises(TurboSMTPError, match=r'did not answer \{"success": true\} but \{"success": "true"\}'):
-        dashboard.delete_reports('/web/api/reports/unsub', [cid])
-    dashboard.delete_reports('/web/api/reports/unsub', [cid])
+        dashboard.delete_reports('unsub', [cid])
+    dashboard.delete_reports('unsub', [cid])
     assert cid not in [str(row['cid']) for row in sim.world.reports['unsub']]
 
 
@@ -506,7 +505,7 @@ def test_a_json_answer_on_a_csv_path_leaves_the_destination_as_it_was(sim, dashb
     sim.add_fault('body', body={'errorCode': 7, 'message': 'Access to requested resources is denied'},
                   path='/web/api/reports/spam/all/csv')
     with pytest.raises(TurboSMTPError) as failure:
-        dashboard.download('/web/api/reports/spam/all/csv', {}, str(dest))
+        dashboard.reports_csv('spam', {}, str(dest), whole_history=True)
     assert (failure.value.status, failure.value.error_code) == (200, 7)
     assert dest.read_text() == 'old'
     assert list(tmp_path.iterdir()) == [dest]

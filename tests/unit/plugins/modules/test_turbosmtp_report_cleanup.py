@@ -37,6 +37,27 @@ def test_by_ids_deletes_those_that_exist_and_ignores_the_rest(cleanup, sim):
     assert cids(sim, 'unsub') == [cid for cid in before if cid not in (before[3], before[10])]
 
 
+@pytest.mark.parametrize('selection', [
+    dict(start='2026-03-01', end='2026-04-30'),
+    dict(ids=['placeholder']),
+], ids=['range', 'ids'])
+def test_all_false_is_the_same_as_leaving_all_unset(cleanup, sim, selection):
+    # So that a playbook can template all; only all: true selects the whole history.
+    if 'ids' in selection:
+        selection = dict(ids=cids(sim, 'softbounce')[:2])
+    unset, failed = cleanup(dict(type='softbounce', **selection), check_mode=True)
+    assert not failed, unset
+    sim.clear_requests()
+
+    result, failed = cleanup(dict(type='softbounce', all=False, **selection))
+
+    assert not failed, result
+    assert result['changed'] is True and 0 < result['deleted'] < 60
+    assert result['ids'] == unset['ids']
+    assert sorted(deleted_ids(sim)) == sorted(unset['ids'])
+    assert len(cids(sim, 'softbounce')) == 60 - result['deleted']
+
+
 def test_by_ids_rerun_changes_nothing(cleanup, sim):
     target = cids(sim, 'spam')[:2]
     cleanup(dict(type='spam', ids=target))
@@ -110,11 +131,16 @@ def test_check_mode_deletes_nothing_and_says_what_it_would(cleanup, sim):
     (dict(type='bounce', start='2026-03-01', end='yesterday'), 'end must be a date'),
     (dict(type='bounce', start='2026-03-01', end='2026-03-02', tz='CET'), 'tz must be a UTC offset'),
     (dict(type='bounce', ids=['12', 'x1']), "ids[1]: 'x1' is not a report id"),
-    (dict(type='bounce', all=False), 'all: set all=true'),
-    (dict(type='bounce', ids=['1'], all=True), 'parameters are mutually exclusive'),
+    (dict(type='bounce', all=False), 'one of ids, start and end, or all: true is required'),
+    (dict(type='bounce', ids=['1'], all=True), 'only one of ids, start and end, or all: true may be set, got ids together with all'),
+    (dict(type='bounce', ids=['1'], start='2026-03-01', end='2026-03-02'), 'mutually exclusive'),
+    (dict(type='bounce', all=True, start='2026-03-01', end='2026-03-02'), 'got start and end together with all: true'),
+    (dict(type='bounce', ids=['1'], filter='x'), 'parameters are mutually exclusive'),
     (dict(type='bounce', start='2026-03-01'), 'parameters are required together'),
-    (dict(type='bounce'), 'one of the following is required'),
+    (dict(type='bounce'), 'one of ids, start and end, or all: true is required'),
     (dict(type='bounce', all=True, batch_size=0), 'batch_size must be 1 or more'),
+    (dict(type='bounce', all=True, concurrency=0), 'concurrency must be between 1 and 32, got 0'),
+    (dict(type='bounce', all=True, concurrency=33), 'concurrency must be between 1 and 32, got 33'),
 ])
 def test_bad_input_fails_before_any_request(cleanup, sim, args, error):
     result, failed = cleanup(args)

@@ -111,7 +111,8 @@ def test_check_mode_sends_nothing(send, sim):
     ({'attachments': [{'content': '%%%', 'name': 'x'}]}, 'attachments[0].content: not valid base64'),
     ({'messages': [{'to': ['a@example.com']}, {'to': ['b@example.com']}, {'subject': 's' * 800}]}, 'messages[2].subject: 800'),
     ({'messages': [{'to': ['ok@example.com']}, {'to': ['nope']}]}, "messages[1].to[0]: 'nope' is not a valid"),
-    ({'concurrency': 0, 'messages': []}, 'concurrency must be 1 or more'),
+    ({'concurrency': 0, 'messages': []}, 'concurrency must be between 1 and 32, got 0'),
+    ({'concurrency': 33, 'messages': []}, 'concurrency must be between 1 and 32, got 33'),
 ])
 def test_bad_input_fails_naming_the_field_and_sends_nothing(send, sim, fields, error):
     result, failed = send(one(**fields))
