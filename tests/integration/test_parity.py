@@ -18,14 +18,14 @@ IN_PROCESS = 'running in-process'
 AS_MODULE = 'running as a module'
 
 
-def run(sim, playbook, in_process, *args, extra_vars=None, result_log=None):
+def run(sim, playbook, in_process, *args, extra_vars=None, result_log=None, extra_env=None):
     sim.reset(**DEFAULT_WORLD)
     # Interpreter discovery may find another Python on PATH than the one running ansible-playbook;
     # the in-process path needs the controller's own, as a user would set it for localhost.
     variables = dict(sim_vars(sim), ansible_python_interpreter='{{ ansible_playbook_python }}')
     variables.update(extra_vars or {})
     env = playbook_env(sim, dict(TURBOSMTP_IN_PROCESS='1' if in_process else '0', ANSIBLE_CALLBACK_PLUGINS=str(CALLBACKS),
-                                 PARITY_RESULT_LOG=str(result_log or '/dev/null')))
+                                 PARITY_RESULT_LOG=str(result_log or '/dev/null'), **(extra_env or {})))
     command = ['ansible-playbook', '-i', 'localhost,', '-c', 'local', str(playbook), '-e', json.dumps(variables)]
     return subprocess.run(command + list(args), env=env, cwd=str(Path(playbook).parent), capture_output=True,
                           text=True, timeout=600, check=False)
@@ -98,6 +98,7 @@ def test_variable_and_interpreter_send_a_task_to_module_execution(sim, tmp_path)
     assert "running as a module: the Python interpreter /usr/bin/python3 is not the controller's own" in other_python.stdout
     async_task = tmp_path / 'async.yml'
     async_task.write_text(ONE_TASK.replace('    - name: Read the account\n', '    - name: Read the account\n      async: 30\n      poll: 1\n'))
-    in_async = run(sim, async_task, True, '-vvv')
+    # An absolute async dir: "~" expands through $HOME for the job and through the passwd entry for its status.
+    in_async = run(sim, async_task, True, '-vvv', extra_env={'ANSIBLE_ASYNC_DIR': str(tmp_path / 'async')})
     assert in_async.returncode == 0, in_async.stdout[-4000:]
     assert 'running as a module: async is set' in in_async.stdout
