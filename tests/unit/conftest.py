@@ -8,6 +8,8 @@ import json
 import pytest
 from ansible.module_utils import basic
 
+from ansible_collections.turbosmtp.api.plugins.modules import turbosmtp_send
+
 try:
     from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19+
 except ImportError:  # ansible-core 2.16 to 2.18 read the module's arguments from basic._ANSIBLE_ARGS
@@ -57,4 +59,12 @@ def run_module(monkeypatch):
         json.dumps(outcome.value.result)
         return outcome.value.result, outcome.value.failed
 
+    return run
+
+
+@pytest.fixture
+def send(run_module, send_credentials):
+    """send(args, check_mode=False, diff=False): turbosmtp_send with the simulator's consumer keys."""
+    def run(args, **kwargs):
+        return run_module(turbosmtp_send.main, dict(send_credentials, **args), **kwargs)
     return run

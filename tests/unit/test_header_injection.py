@@ -5,7 +5,6 @@ import base64
 
 import pytest
 
-from ansible_collections.turbosmtp.api.plugins.modules import turbosmtp_send
 
 SEND_PATH = '/api/v2/mail/send'
 INJECTED = 'Bcc: spy@evil.example'
@@ -18,13 +17,6 @@ def one(**fields):
     args = {'from': 'Ops <ops@example.com>', 'to': ['alice@example.com'], 'subject': 'Hello', 'content': 'Hi there'}
     args.update(fields)
     return args
-
-
-@pytest.fixture
-def send(run_module, send_credentials):
-    def run(args, **kwargs):
-        return run_module(turbosmtp_send.main, dict(send_credentials, **args), **kwargs)
-    return run
 
 
 def field_with(breaker):

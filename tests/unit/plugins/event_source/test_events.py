@@ -16,17 +16,6 @@ POLL = 0.1
 START = '2026-06-20 00:00:00'
 
 
-@pytest.fixture(autouse=True)
-def no_turbosmtp_env(monkeypatch):
-    for name in ('TURBOSMTP_API_TOKEN', 'TURBOSMTP_EMAIL', 'TURBOSMTP_PASSWORD', 'TURBOSMTP_DASHBOARD_URL'):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def args(sim):
-    return dict(dashboard_url=sim.url, email=EMAIL, password=PASSWORD, interval=POLL, retries=0)
-
-
 def seeded_rows(sim, statuses=None):
     """What the API holds since START, oldest first (read with the shared client, as a user would)."""
     client = DashboardClient(sim.url, email=EMAIL, password=PASSWORD)

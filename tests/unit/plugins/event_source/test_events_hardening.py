@@ -8,22 +8,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.turbosmtp.api.extensions.eda.plugins.event_source import events
-from simulator import EMAIL, PASSWORD
+from simulator import PASSWORD
 from ansible_collections.turbosmtp.api.tests.unit.plugins.event_source.test_events import POLL, START, Running, seeded_rows, send
 
 COUNT_PATH = '/api/stats/panes/emails/count'
 ROWS_PATH = '/api/stats/panes/emails$'
-
-
-@pytest.fixture(autouse=True)
-def no_turbosmtp_env(monkeypatch):
-    for name in ('TURBOSMTP_API_TOKEN', 'TURBOSMTP_EMAIL', 'TURBOSMTP_PASSWORD', 'TURBOSMTP_DASHBOARD_URL'):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def args(sim):
-    return dict(dashboard_url=sim.url, email=EMAIL, password=PASSWORD, interval=POLL, retries=0)
 
 
 def rows_sharing_an_id():

@@ -22,13 +22,6 @@ def one(**fields):
     return args
 
 
-@pytest.fixture
-def send(run_module, send_credentials):
-    def run(args, **kwargs):
-        return run_module(turbosmtp_send.main, dict(send_credentials, **args), **kwargs)
-    return run
-
-
 def test_every_field_arrives(send, sim, tmp_path):
     (tmp_path / 'notes.txt').write_bytes(b'release notes\n')
     (tmp_path / 'pixel.png').write_bytes(PNG)
