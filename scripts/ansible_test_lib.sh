@@ -31,6 +31,18 @@ copy_collection() {
   (cd "$1" && git init -q && git add -A && git -c user.email=ci@localhost -c user.name=ci commit -qm ansible-test)
 }
 
+# enter_collection_copy: the collection copied into a temporary ansible_collections/turbosmtp/api
+# (COLLECTION_COPY, removed on exit with its parent COLLECTION_WORK), the stand-in in place, and the
+# shell in that copy, where ansible-test expects to run.
+enter_collection_copy() {
+  install_get_pip_stand_in
+  COLLECTION_WORK=$(mktemp -d)
+  trap 'rm -rf "$COLLECTION_WORK"' EXIT
+  COLLECTION_COPY="$COLLECTION_WORK/ansible_collections/turbosmtp/api"
+  copy_collection "$COLLECTION_COPY"
+  cd "$COLLECTION_COPY" || exit 1
+}
+
 python_version() {
   "$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])'
 }

@@ -11,9 +11,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 # shellcheck source=scripts/ansible_test_lib.sh
 source "$REPO/scripts/ansible_test_lib.sh"
 
-work=$(mktemp -d)
-target="$work/ansible_collections/turbosmtp/api"
-state="$target/tests/output/.tmp/simulator/state.json"
+enter_collection_copy
+state="$COLLECTION_COPY/tests/output/.tmp/simulator/state.json"
 
 stop_leftover_simulator() {
   # Returns 1 (after stopping it) when the run's simulator is still running.
@@ -23,18 +22,15 @@ stop_leftover_simulator() {
   echo "the simulator (pid $pid) was still running after ansible-test ended; stopped it" >&2
   return 1
 }
-trap 'stop_leftover_simulator || true; rm -rf "$work"' EXIT
+trap 'stop_leftover_simulator || true; rm -rf "$COLLECTION_WORK"' EXIT
 
-install_get_pip_stand_in
-copy_collection "$target"
 if [ -n "${TURBOSMTP_INTEGRATION_VARS:-}" ]; then
   # JSON is YAML; anything but an object is refused, as extra vars must be a mapping.
   python -c 'import json, sys; value = json.loads(sys.argv[1]); assert isinstance(value, dict), "TURBOSMTP_INTEGRATION_VARS is not a JSON object"; print(json.dumps(value))' \
-    "$TURBOSMTP_INTEGRATION_VARS" > "$target/tests/integration/integration_config.yml"
-  echo "== extra variables for every target: $(cat "$target/tests/integration/integration_config.yml")"
+    "$TURBOSMTP_INTEGRATION_VARS" > tests/integration/integration_config.yml
+  echo "== extra variables for every target: $(cat tests/integration/integration_config.yml)"
 fi
 
-cd "$target" || exit 1
 status=0
 ansible-test integration --local --color no "$@" || status=$?
 # The simulator notices within a second that ansible-test has ended.

@@ -6,10 +6,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 # shellcheck source=scripts/ansible_test_lib.sh
 source "$REPO/scripts/ansible_test_lib.sh"
 
-install_get_pip_stand_in
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-target="$work/ansible_collections/turbosmtp/api"
-copy_collection "$target"
-cd "$target" || exit 1
+enter_collection_copy
 ansible-test sanity --color no --venv --python "$(python_version)" "$@"

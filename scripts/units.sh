@@ -7,11 +7,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 # shellcheck source=scripts/ansible_test_lib.sh
 source "$REPO/scripts/ansible_test_lib.sh"
 
-install_get_pip_stand_in
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-target="$work/ansible_collections/turbosmtp/api"
-copy_collection "$target"
-cd "$target" || exit 1
+enter_collection_copy
 workers=$(python -c 'import os; print(min(4, os.cpu_count() or 1))')
 ansible-test units --local --color no --python "$(python_version)" --num-workers "$workers" "$@"
