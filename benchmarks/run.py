@@ -306,8 +306,7 @@ EXPORT_SCRIPT = '''
 import resource, sys
 from ansible_collections.turbosmtp.api.plugins.module_utils.client import DashboardClient
 client = DashboardClient(sys.argv[1], api_token=sys.argv[2])
-size = client.download('/api/stats/emails/csv', {'start_date': '2026-01-01 00:00:00',
-                       'end_date': '2026-06-30 23:59:59', 'tz': '+00:00'}, sys.argv[3])
+size = client.stats_csv({'start': '2026-01-01 00:00:00', 'end': '2026-06-30 23:59:59', 'tz': '+00:00'}, sys.argv[3])
 print(size, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 '''
 
