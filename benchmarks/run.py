@@ -5,15 +5,18 @@ printed next to the figure it is compared with, as a ratio, from runs made minut
 
     scripts/benchmark.sh            # everything (a few minutes)
     scripts/benchmark.sh --quick    # one repetition, smaller scaling step
+    scripts/benchmark.sh --only small --only stats   # some tables only
 """
 
 import argparse
+import io
 import json
 import math
 import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import textwrap
 import time
@@ -28,6 +31,12 @@ LATENCY_MS = 40
 TOKEN = 'benchmark-token'
 STATS_PAGE = 10
 STATS_START, STATS_END = '2026-01-01 00:00:00', '2026-06-30 23:59:59'
+# main as it was before in-process execution (issue 13): falling back to module execution must cost no more.
+BASELINE_REF = '8ffec29'
+SMALL_TASK_TURNS = 5
+SECTIONS = ['stats', 'send', 'small', 'overhead', 'export']
+# Python 3.12+ warns unless extraction says how far it trusts the archive; our own history is trusted data.
+TAR_SAFETY = {'filter': 'data'} if hasattr(tarfile, 'data_filter') else {}
 
 PLAYBOOKS = {
     'empty': '''
@@ -38,6 +47,18 @@ PLAYBOOKS = {
     ''',
     'stats_module': '''
         - name: Stats with the collection
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Gather every row in one task
+              turbosmtp.api.turbosmtp_stats_info:
+                start: "{{ start }}"
+                end: "{{ end }}"
+                tz: "+00:00"
+                concurrency: "{{ concurrency | int }}"
+    ''',
+    'stats_module_checked': '''
+        - name: Stats with the collection, every row accounted for
           hosts: localhost
           gather_facts: false
           tasks:
@@ -209,19 +230,30 @@ class Bench:
 
     def playbook(self, name, repeat=None, env=None, **variables):
         """Median wall time of full ansible-playbook runs."""
-        variables.setdefault('url', self.sim.url)
-        variables.setdefault('token', TOKEN)
+        return statistics.median([self.run_once(name, env, variables) for _repeat in range(repeat or self.repeat)])
+
+    def taking_turns(self, plays, turns, **variables):
+        """Median wall time of each (label, playbook, environment), the plays run in turn ``turns`` times.
+
+        Taking turns puts a change in the machine's load into every column alike.
+        """
+        times = dict((label, []) for label, _name, _env in plays)
+        for _turn in range(turns):
+            for label, name, env in plays:
+                times[label].append(self.run_once(name, env, variables))
+        return dict((label, statistics.median(values)) for label, values in times.items())
+
+    def run_once(self, name, env, variables):
+        variables = dict(dict(url=self.sim.url, token=TOKEN), **variables)
         command = ['ansible-playbook', '-i', 'localhost,', '-c', 'local', str(self.workdir / (name + '.yml')),
                    '-e', json.dumps(variables)]
-        times = []
-        for _repeat in range(repeat or self.repeat):
-            started = time.perf_counter()
-            result = subprocess.run(command, env=dict(self.env, **(env or {})), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    text=True, check=False)
-            times.append(time.perf_counter() - started)
-            if result.returncode != 0:
-                raise SystemExit('benchmark playbook %s failed:\n%s' % (name, result.stdout[-4000:]))
-        return statistics.median(times)
+        started = time.perf_counter()
+        result = subprocess.run(command, env=dict(self.env, **(env or {})), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, check=False)
+        elapsed = time.perf_counter() - started
+        if result.returncode != 0:
+            raise SystemExit('benchmark playbook %s failed:\n%s' % (name, result.stdout[-4000:]))
+        return elapsed
 
 
 def table(title, header, rows):
@@ -232,14 +264,16 @@ def table(title, header, rows):
 
 
 def bench_stats(bench, pages_list, concurrency):
-    empty = bench.playbook('empty')
     one_task = bench.playbook('one_task')
     rows = []
     for pages in pages_list:
         bench.sim.reset(stats_rows=pages * STATS_PAGE)
         bench.sim.set_latency(LATENCY_MS)
         variables = dict(start=STATS_START, end=STATS_END, rows=pages * STATS_PAGE, concurrency=concurrency)
-        module = bench.playbook('stats_module', **variables)
+        # The timed play is the one task; this run, untimed, shows that it returns every row.
+        bench.run_once('stats_module_checked', None, variables)
+        seconds = bench.taking_turns([('empty', 'empty', {}), ('module', 'stats_module', {})], bench.repeat, **variables)
+        empty, module = seconds['empty'], seconds['module']
         # A 600-page loop of uri tasks takes minutes; once is enough to see the ratio.
         loop = bench.playbook('stats_uri', repeat=1 if pages > 100 else None, **variables)
         round_trips = math.ceil(pages / concurrency) * LATENCY_MS / 1000.0
@@ -249,17 +283,20 @@ def bench_stats(bench, pages_list, concurrency):
     table('Stats: turbosmtp_stats_info (concurrency %d) against ansible.builtin.uri in a loop, %d ms per request'
           % (concurrency, LATENCY_MS),
           ['pages', 'module', 'uri loop', 'loop/module', 'floor', 'module/floor', 'task floor', 'module/task floor'], rows)
-    print('  floor = an empty playbook run (%.2fs) + ceil(pages / concurrency) round trips' % empty)
+    print('  floor = an empty playbook run (taking turns with the module\'s) + ceil(pages / concurrency) round trips')
     print('  task floor = a playbook of one turboSMTP task without latency (%.2fs) + the same round trips' % one_task)
+    print('  the module play is its one task (an untimed run first asserts it returns every row); the uri play')
+    print('  asserts its row count in a last task. The module also asks for the row count before the pages and,')
+    print('  when the last page is full, for one page more')
 
 
 def bench_send(bench, count, concurrency=8):
-    empty = bench.playbook('empty')
     bench.sim.reset()
     bench.sim.set_latency(LATENCY_MS)
     recipients = [{'to': ['user%d@example.org' % index], 'content': 'Hello user %d, release 1.%d is out.' % (index, index)}
                   for index in range(count)]
-    batch = bench.playbook('send_batch', recipients=recipients)
+    seconds = bench.taking_turns([('empty', 'empty', {}), ('batch', 'send_batch', {})], bench.repeat, recipients=recipients)
+    empty, batch = seconds['empty'], seconds['batch']
     loop = bench.playbook('send_loop', recipients=recipients)
     sent = len(bench.sim.messages())
     floor = empty + math.ceil(count / concurrency) * LATENCY_MS / 1000.0
@@ -282,24 +319,46 @@ def bench_overhead(bench, tasks):
 
 
 def bench_small_tasks(bench):
-    """Eleven small turboSMTP tasks (in-process, and forced to module execution) against eleven set_fact tasks."""
+    """Eleven small turboSMTP tasks (in-process, forced to module execution, and as modules before
+    in-process execution existed) against eleven set_fact tasks."""
     bench.sim.reset()
     tasks = 11
-    empty = bench.playbook('empty')
-    set_fact = bench.playbook('small_set_fact')
-    in_process = bench.playbook('small_turbosmtp')
-    as_modules = bench.playbook('small_turbosmtp', env={'TURBOSMTP_IN_PROCESS': '0'})
+    plays = [('empty play', 'empty', {}), ('set_fact', 'small_set_fact', {}),
+             ('turboSMTP in-process', 'small_turbosmtp', {}),
+             ('turboSMTP as modules', 'small_turbosmtp', {'TURBOSMTP_IN_PROCESS': '0'})]
+    baseline = baseline_collection(bench.workdir)
+    if baseline:
+        plays.append(('as modules at %s' % BASELINE_REF, 'small_turbosmtp', baseline))
+    seconds = bench.taking_turns(plays, SMALL_TASK_TURNS)
+    empty, set_fact = seconds['empty play'], seconds['set_fact']
 
-    def per_task(seconds):
-        return '%.0f ms' % ((seconds - empty) / tasks * 1000)
+    def per_task(wall):
+        return (wall - empty) / tasks * 1000
 
+    rows = [[label, '%.2fs' % seconds[label], '%.0f ms' % per_task(seconds[label]), '%.2fx' % (seconds[label] / set_fact)]
+            for label, _name, _env in plays[1:]]
     table('Many small tasks: %d turboSMTP tasks (10 tracking_info, 1 account_info) against %d set_fact tasks, no latency'
-          % (tasks, tasks),
-          ['play', 'wall', 'per task (over an empty play)', 'ratio to set_fact'],
-          [['set_fact', '%.2fs' % set_fact, per_task(set_fact), '1.00x'],
-           ['turboSMTP in-process', '%.2fs' % in_process, per_task(in_process), '%.2fx' % (in_process / set_fact)],
-           ['turboSMTP as modules', '%.2fs' % as_modules, per_task(as_modules), '%.2fx' % (as_modules / set_fact)]])
-    print('  empty play %.2fs; "as modules" is TURBOSMTP_IN_PROCESS=0, the fallback path' % empty)
+          % (tasks, tasks), ['play', 'wall', 'per task (over an empty play)', 'ratio to set_fact'], rows)
+    print('  median of %d turns; empty play %.2fs; "as modules" is TURBOSMTP_IN_PROCESS=0, the fallback path'
+          % (SMALL_TASK_TURNS, empty))
+    if baseline:
+        fallback = per_task(seconds['turboSMTP as modules']) / per_task(seconds['as modules at %s' % BASELINE_REF])
+        print('  fallback per task against the same modules at %s (before in-process execution): %.2fx'
+              % (BASELINE_REF, fallback))
+    else:
+        print('  (no git history here: the comparison with %s is left out)' % BASELINE_REF)
+
+
+def baseline_collection(workdir):
+    """Environment that makes Ansible load the collection as it was at BASELINE_REF, or None without git history."""
+    archive = subprocess.run(['git', '-C', str(REPO), 'archive', '--format=tar', BASELINE_REF],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
+    if archive.returncode != 0:
+        return None
+    root = workdir / 'baseline'
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(root / 'ansible_collections' / 'turbosmtp' / 'api', **TAR_SAFETY)
+    return {'ANSIBLE_COLLECTIONS_PATH': str(root), 'PYTHONPATH': str(root)}
 
 
 EXPORT_SCRIPT = '''
@@ -326,16 +385,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--quick', action='store_true', help='one repetition and no 600-page step')
     parser.add_argument('--concurrency', type=int, default=8)
+    parser.add_argument('--only', action='append', choices=SECTIONS, help='run only this table (repeatable)')
     options = parser.parse_args()
     repeat = 1 if options.quick else 3
+    sections = options.only or SECTIONS
     with tempfile.TemporaryDirectory() as directory, Simulator(port=0, token=TOKEN) as sim:
         bench = Bench(sim, Path(directory), repeat)
         print('turbosmtp.api benchmarks: median of %d full ansible-playbook runs per figure' % repeat)
-        bench_stats(bench, [6, 60] if options.quick else [6, 60, 600], options.concurrency)
-        bench_send(bench, 40)
-        bench_small_tasks(bench)
-        bench_overhead(bench, 20)
-        bench_export_memory(bench, [10000, 100000])
+        if 'stats' in sections:
+            bench_stats(bench, [6, 60] if options.quick else [6, 60, 600], options.concurrency)
+        if 'send' in sections:
+            bench_send(bench, 40)
+        if 'small' in sections:
+            bench_small_tasks(bench)
+        if 'overhead' in sections:
+            bench_overhead(bench, 20)
+        if 'export' in sections:
+            bench_export_memory(bench, [10000, 100000])
 
 
 if __name__ == '__main__':

@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sim_harness import (  # noqa: E402
     CONSUMER_KEY, CONSUMER_SECRET, DEFAULT_WORLD, EMAIL, PASSWORD, Client,
 )
+from relay import Relay  # noqa: E402
 from simulator import Simulator  # noqa: E402
 
 
@@ -65,3 +66,17 @@ def token(sim):
 @pytest.fixture
 def client(sim, token):
     return Client(sim, token)
+
+
+@pytest.fixture
+def relay(sim):
+    """relay(certificate=None) -> a Relay in front of the simulator, stopped after the test."""
+    running = []
+
+    def start(certificate=None):
+        running.append(Relay(sim.url, certificate))
+        return running[-1]
+
+    yield start
+    for server in running:
+        server.stop()

@@ -40,6 +40,10 @@ options:
   validate_certs:
     description:
       - Whether to verify the TLS certificate of the API. Only disable this for a test endpoint you trust.
+      - The certificate authorities are those of C(requests), or the bundle that the environment variable
+        E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) names. Proxies come from E(HTTPS_PROXY), E(HTTP_PROXY) and
+        E(NO_PROXY). The task's C(environment) counts; the variables are read once, when the task starts.
+      - A C(~/.netrc) entry for the API host is ignored; the connection options alone authenticate.
     type: bool
     default: true
   timeout:

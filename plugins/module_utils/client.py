@@ -249,8 +249,9 @@ def _never_reached_server(exc):
         seen.add(id(current))
         if isinstance(current, ConnectionRefusedError) or type(current).__name__ in ('NewConnectionError', 'NameResolutionError'):
             return True
-        pending.extend([getattr(current, 'reason', None), current.__cause__, current.__context__])
-        pending.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
+        # ssl.SSLError's reason is a text such as CERTIFICATE_VERIFY_FAILED; urllib3's is an exception.
+        linked = [getattr(current, 'reason', None), current.__cause__, current.__context__] + list(getattr(current, 'args', ()))
+        pending.extend(link for link in linked if isinstance(link, BaseException))
     return False
 
 
@@ -310,11 +311,26 @@ class _HttpClient:
         self.timeout = timeout
         self.retry_policy = retry_policy or RetryPolicy(retries)
         self.session = requests.Session()
-        self.session.verify = validate_certs
+        self._settle_environment(validate_certs)
         self.session.headers.update({'User-Agent': USER_AGENT, 'Accept': 'application/json'})
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(10, pool_size))
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
+
+    def _settle_environment(self, validate_certs):
+        """Read the proxy and CA bundle settings from the environment once, for the one host this client calls.
+
+        requests re-reads every environment variable on each request when trust_env is on, a large
+        share of its own per-request cost. With one base URL the answer cannot change within a run.
+        trust_env also lets a ~/.netrc entry for the host replace our Authorization header, which
+        only breaks authentication: that part is left off.
+        """
+        self.session.trust_env = False
+        self.session.proxies = requests.utils.get_environ_proxies(self.base_url)
+        if validate_certs:
+            self.session.verify = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
+        else:
+            self.session.verify = False
 
     def close(self):
         self.session.close()

@@ -42,6 +42,8 @@ SWITCH_ENVIRONMENT = 'TURBOSMTP_IN_PROCESS'
 DISCOVERY_MODES = ('', 'auto', 'auto_legacy', 'auto_silent', 'auto_legacy_silent')
 DISCOVERED_KEY = 'discovered_interpreter_python'
 LOCAL_CONNECTIONS = ('local', 'ansible.builtin.local', 'ansible.legacy.local')
+# How remove_values sees the scalars that JSON writes differently: booleans, null, and floats that are not finite.
+PYTHON_LITERALS = ('True', 'False', 'None', 'nan', '-inf', 'inf')
 
 
 def same_python(interpreter, controller_python=None):
@@ -142,11 +144,35 @@ def run_module_in_process(module_class, module_name, args, check_mode, diff):
         result['warnings'] = warnings
     if deprecations:
         result['deprecations'] = deprecations
-    preserved = dict((key, value) for key, value in result.items() if value is None or isinstance(value, bool))
-    result = remove_values(result, no_log_values)
-    result.update(preserved)
     # The module's result crosses JSON on the way to the controller: the same round trip gives the same types.
-    return json.loads(json.dumps(result))
+    return json.loads(masked_json(result, no_log_values))
+
+
+def masked_json(result, no_log_values):
+    """The result as JSON text, with no_log values masked as AnsibleModule masks them.
+
+    remove_values copies every value it is given, which is most of the cost of returning
+    thousands of rows. It runs only on the top-level values where a no_log value may occur
+    (``invocation`` mostly): JSON escapes a text character by character, so a value inside a
+    string is also inside that string's JSON. Numbers, booleans and null are masked by their
+    Python text ("True", "None"), which JSON does not show: a no_log value that could be part
+    of such a text takes the full path everywhere. Top-level booleans and null stay as they
+    are, as AnsibleModule keeps them.
+    """
+    members = []
+    for key, value in result.items():
+        text = json.dumps(value, ensure_ascii=False)
+        if not (value is None or isinstance(value, bool)) and any(_may_occur(secret, text) for secret in no_log_values):
+            text = json.dumps(remove_values(value, no_log_values), ensure_ascii=False)
+        members.append('%s: %s' % (json.dumps(key, ensure_ascii=False), text))
+    return '{%s}' % ', '.join(members)
+
+
+def _may_occur(value, text):
+    value = to_text(value, errors='surrogate_or_strict')
+    if any(value in literal for literal in PYTHON_LITERALS):
+        return True
+    return json.dumps(value, ensure_ascii=False)[1:-1] in text
 
 
 class TurboSMTPAction(ActionBase):

@@ -2,20 +2,25 @@
 would run on the controller's own Python anyway, ordinary module execution in every other case.
 The action plugins are built from real ansible-core objects (task, play context, connection)."""
 
+import json
 import os
 import sys
 
 import pytest
+from ansible.module_utils.common.parameters import remove_values
 from ansible.parsing.dataloader import DataLoader
 from ansible.playbook.play_context import PlayContext
 from ansible.playbook.task import Task
 from ansible.plugins.loader import connection_loader
 from ansible.template import Templar
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.turbosmtp.api.plugins.action.turbosmtp_account_info import ActionModule as AccountInfoAction
 from ansible_collections.turbosmtp.api.plugins.action.turbosmtp_tracking import ActionModule as TrackingAction
 from ansible_collections.turbosmtp.api.plugins.plugin_utils import in_process
 from ansible_collections.turbosmtp.api.plugins.plugin_utils.in_process import (
+    masked_json,
     run_module_in_process,
     same_python,
     task_environment,
@@ -140,3 +145,51 @@ def test_in_process_validation_failure_is_a_clear_message(sim):
 def test_the_tracking_action_runs_the_tracking_module():
     plugin = action(plugin=TrackingAction)
     assert plugin.module_class is Tracking and plugin.module_name == 'turbosmtp.api.turbosmtp_tracking'
+
+
+def masked_as_ansible_module_masks(result, secrets):
+    """AnsibleModule's own masking of a result (_return_formatted): remove_values, top-level booleans and null kept."""
+    kept = dict((key, value) for key, value in result.items() if value is None or isinstance(value, bool))
+    masked = remove_values(result, secrets)
+    masked.update(kept)
+    return json.loads(json.dumps(masked))
+
+
+# Texts built from pieces of the secrets, so that secrets turn up whole, in part and inside other text.
+SECRET_PIECES = ['s3cret', 'tok', 'en', 'e', 'True', 'None', '1', '2.5', '"', '\\', '\n', '\u00e9', '\u2028', ' ']
+texts = st.lists(st.sampled_from(SECRET_PIECES), max_size=4).map(''.join)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 30), st.sampled_from([2.5, -0.0, 1e16]), texts)
+values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                        st.dictionaries(texts, inner, max_size=4)), max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(result=st.dictionaries(texts, values, max_size=5), secrets=st.sets(texts, max_size=3))
+@example(result={'rows': ['line\nbreak', 'quote " and \\ back']}, secrets={'\n', '" and \\'})
+@example(result={'rows': [True, None, 12, 2.5], 'changed': True}, secrets={'ru', 'on', '2', '.5'})
+def test_masking_matches_ansible_module(result, secrets):
+    assert json.loads(masked_json(result, secrets)) == masked_as_ansible_module_masks(result, secrets)
+
+
+def test_a_secret_in_the_rows_is_masked_and_the_rows_without_it_kept():
+    rows = [dict(id=index, subject='Release %d' % index, error=None, opened=index % 2 == 0) for index in range(3000)]
+    rows[1234]['subject'] = 'token s3cret-t0ken leaked'
+    result = dict(changed=False, emails=rows, invocation=dict(module_args=dict(api_token='s3cret-t0ken', limit=None)))
+    masked = json.loads(masked_json(result, {'s3cret-t0ken'}))
+    assert masked == masked_as_ansible_module_masks(result, {'s3cret-t0ken'})
+    assert masked['emails'][1234]['subject'] == 'token ******** leaked'
+    assert masked['invocation']['module_args']['api_token'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert masked['emails'][:1234] == rows[:1234]
+
+
+def test_a_proxy_in_the_task_environment_carries_the_in_process_requests(sim, relay, token, monkeypatch):
+    for name in ('HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    proxy = relay()
+    with task_environment({'HTTP_PROXY': proxy.url}):
+        result = run_module_in_process(AccountInfo, 'turbosmtp.api.turbosmtp_account_info',
+                                       {'dashboard_url': 'http://turbosmtp.test', 'api_token': token},
+                                       check_mode=False, diff=False)
+    assert result['account']['email'] == 'ops@example.com', result
+    assert proxy.seen == ['http://turbosmtp.test/api/user/info']
+    assert 'HTTP_PROXY' not in os.environ

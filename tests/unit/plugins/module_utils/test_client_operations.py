@@ -95,7 +95,9 @@ def test_every_request_carries_the_collection_version_in_its_user_agent(sim, das
 # One constructor from options, one table of environment variables and defaults
 
 
-def test_a_dashboard_client_from_options_takes_the_defaults_of_unset_options():
+def test_a_dashboard_client_from_options_takes_the_defaults_of_unset_options(monkeypatch):
+    for name in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):  # a bundle named there would be what verify holds
+        monkeypatch.delenv(name, raising=False)
     client = DashboardClient.from_options({'api_token': 't', 'timeout': None})
     assert client.base_url == DEFAULT_DASHBOARD_URL
     assert (client.timeout, client.retry_policy.retries, client.session.verify) == (30, 3, True)
