@@ -55,7 +55,7 @@ class _RelayHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(answer_body)
 
-    do_GET = do_POST = forward  # noqa: N815 (http.server's naming)
+    do_GET = do_POST = forward  # http.server calls do_<METHOD>
 
     def log_message(self, *args):
         pass

@@ -159,8 +159,13 @@ def masked_as_ansible_module_masks(result, secrets):
 SECRET_PIECES = ['s3cret', 'tok', 'en', 'e', 'True', 'None', '1', '2.5', '"', '\\', '\n', '\u00e9', '\u2028', ' ']
 texts = st.lists(st.sampled_from(SECRET_PIECES), max_size=4).map(''.join)
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 30), st.sampled_from([2.5, -0.0, 1e16]), texts)
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                        st.dictionaries(texts, inner, max_size=4)), max_leaves=12)
+
+
+def containers(inner):
+    return st.one_of(st.lists(inner, max_size=4), st.dictionaries(texts, inner, max_size=4))
+
+
+values = st.recursive(scalars, containers, max_leaves=12)
 
 
 @settings(max_examples=400, deadline=None)
