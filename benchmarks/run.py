@@ -41,14 +41,8 @@ SECTIONS = ['stats', 'send', 'small', 'overhead', 'export']
 # Python 3.12+ warns unless extraction says how far it trusts the archive; our own history is trusted data.
 TAR_SAFETY = {'filter': 'data'} if hasattr(tarfile, 'data_filter') else {}
 
-PLAYBOOKS = {
-    'empty': '''
-        - name: Nothing at all
-          hosts: localhost
-          gather_facts: false
-          tasks: []
-    ''',
-    'stats_module': '''
+# The timed listing play is its one task; the checked play adds the row count check, run once untimed.
+STATS_MODULE_PLAY = '''
         - name: Stats with the collection
           hosts: localhost
           gather_facts: false
@@ -59,23 +53,23 @@ PLAYBOOKS = {
                 end: "{{ end }}"
                 tz: "+00:00"
                 concurrency: "{{ concurrency | int }}"
-    ''',
-    'stats_module_checked': '''
-        - name: Stats with the collection, every row accounted for
-          hosts: localhost
-          gather_facts: false
-          tasks:
-            - name: Gather every row in one task
-              turbosmtp.api.turbosmtp_stats_info:
-                start: "{{ start }}"
-                end: "{{ end }}"
-                tz: "+00:00"
-                concurrency: "{{ concurrency | int }}"
               register: stats
+'''
+ROW_COUNT_CHECK = '''
             - name: Check the row count
               ansible.builtin.assert:
                 that: stats.emails | length == rows | int
+'''
+
+PLAYBOOKS = {
+    'empty': '''
+        - name: Nothing at all
+          hosts: localhost
+          gather_facts: false
+          tasks: []
     ''',
+    'stats_module': STATS_MODULE_PLAY,
+    'stats_module_checked': STATS_MODULE_PLAY + ROW_COUNT_CHECK,
     'stats_uri': '''
         - name: Stats with ansible.builtin.uri in a loop
           hosts: localhost
@@ -287,13 +281,14 @@ def table(title, header, rows):
 
 def bench_stats(bench, pages_list, concurrency):
     rows = []
+    short_turns = bench.repeat if bench.repeat == 1 else SHORT_PLAY_TURNS
     for pages in pages_list:
         bench.sim.reset(stats_rows=pages * STATS_PAGE)
         bench.sim.set_latency(LATENCY_MS)
         variables = dict(start=STATS_START, end=STATS_END, rows=pages * STATS_PAGE, concurrency=concurrency)
         # The timed play is the one task; this run, untimed, shows that it returns every row.
         bench.run_once('stats_module_checked', None, variables)
-        turns = bench.repeat if pages > 100 or bench.repeat == 1 else SHORT_PLAY_TURNS
+        turns = bench.repeat if pages > 100 else short_turns
         seconds = bench.taking_turns([('empty', 'empty', {}), ('one task', 'one_task', {}), ('module', 'stats_module', {})],
                                      turns, **variables)
         empty, module = seconds['empty'], seconds['module']
@@ -307,14 +302,15 @@ def bench_stats(bench, pages_list, concurrency):
     table('Stats: turbosmtp_stats_info (concurrency %d) against ansible.builtin.uri in a loop, %d ms per request'
           % (concurrency, LATENCY_MS),
           ['pages', 'module', 'uri loop', 'loop/module', 'floor', 'module/floor', 'task floor', 'module/task floor'], rows)
-    print('  floor = an empty play + ceil(pages / concurrency) round trips')
-    print('  task floor = a play of one small turboSMTP task (turbosmtp_account_info, less its one round trip)')
-    print('  + the same round trips: what any play with a turboSMTP task pays before it reads a page')
-    print('  the empty, one-task and module plays take turns (%d times up to 100 pages); the module play is its'
-          % SHORT_PLAY_TURNS)
-    print('  one task (an untimed run')
-    print('  first asserts it returns every row), the uri play asserts its row count in a last task. The module')
-    print('  also asks for the row count before the pages and, when the last page is full, for one page more')
+    for line in ['floor = an empty play + ceil(pages / concurrency) round trips',
+                 'task floor = a play of one small turboSMTP task (turbosmtp_account_info) less its one round trip,',
+                 '  + the same round trips: what any play with a turboSMTP task pays before it reads a page',
+                 'the empty, one-task and module plays take turns: %d times up to 100 pages, %d times above'
+                 % (short_turns, bench.repeat),
+                 'the module play is its one task (an untimed run first asserts it returns every row); the uri',
+                 'play asserts its row count in a last task. The module also asks for the row count before the',
+                 'pages and, when the last page is full, for one page more']:
+        print('  ' + line)
 
 
 def bench_send(bench, count, concurrency=8):
