@@ -23,6 +23,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -60,6 +62,18 @@ ROW_COUNT_CHECK = '''
               ansible.builtin.assert:
                 that: stats.emails | length == rows | int
 '''
+
+
+def play_text(name, tasks):
+    """A playbook of one play on localhost, without facts, as YAML text."""
+    return yaml.safe_dump([{'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}], sort_keys=False)
+
+
+# The "many small tasks" plays: 10 tracking_info and 1 account_info, against as many set_fact tasks.
+SMALL_TURBOSMTP_TASKS = [{'name': 'Read the account', 'turbosmtp.api.turbosmtp_account_info': None}] + [
+    {'name': 'Read the tracking settings %d' % number, 'turbosmtp.api.turbosmtp_tracking_info': None} for number in range(1, 11)]
+SMALL_SET_FACT_TASKS = [{'name': 'Set a fact %d' % number, 'ansible.builtin.set_fact': {'fact_%d' % number: number}}
+                        for number in range(1, 12)]
 
 PLAYBOOKS = {
     'empty': '''
@@ -133,73 +147,8 @@ PLAYBOOKS = {
               turbosmtp.api.turbosmtp_account_info:
               loop: "{{ range(tasks | int) | list }}"
     ''',
-    'small_turbosmtp': '''
-        - name: Eleven small turboSMTP tasks
-          hosts: localhost
-          gather_facts: false
-          tasks:
-            - name: Read the account
-              turbosmtp.api.turbosmtp_account_info:
-            - name: Read the tracking settings 1
-              turbosmtp.api.turbosmtp_tracking_info:
-            - name: Read the tracking settings 2
-              turbosmtp.api.turbosmtp_tracking_info:
-            - name: Read the tracking settings 3
-              turbosmtp.api.turbosmtp_tracking_info:
-            - name: Read the tracking settings 4
-              turbosmtp.api.turbosmtp_tracking_info:
-            - name: Read the tracking settings 5
-              turbosmtp.api.turbosmtp_tracking_info:
-            - name: Read the tracking settings 6
-              turbosmtp.api.turbosmtp_tracking_info:
-            - name: Read the tracking settings 7
-              turbosmtp.api.turbosmtp_tracking_info:
-            - name: Read the tracking settings 8
-              turbosmtp.api.turbosmtp_tracking_info:
-            - name: Read the tracking settings 9
-              turbosmtp.api.turbosmtp_tracking_info:
-            - name: Read the tracking settings 10
-              turbosmtp.api.turbosmtp_tracking_info:
-    ''',
-    'small_set_fact': '''
-        - name: Eleven set_fact tasks
-          hosts: localhost
-          gather_facts: false
-          tasks:
-            - name: Set a fact 1
-              ansible.builtin.set_fact:
-                fact_1: 1
-            - name: Set a fact 2
-              ansible.builtin.set_fact:
-                fact_2: 2
-            - name: Set a fact 3
-              ansible.builtin.set_fact:
-                fact_3: 3
-            - name: Set a fact 4
-              ansible.builtin.set_fact:
-                fact_4: 4
-            - name: Set a fact 5
-              ansible.builtin.set_fact:
-                fact_5: 5
-            - name: Set a fact 6
-              ansible.builtin.set_fact:
-                fact_6: 6
-            - name: Set a fact 7
-              ansible.builtin.set_fact:
-                fact_7: 7
-            - name: Set a fact 8
-              ansible.builtin.set_fact:
-                fact_8: 8
-            - name: Set a fact 9
-              ansible.builtin.set_fact:
-                fact_9: 9
-            - name: Set a fact 10
-              ansible.builtin.set_fact:
-                fact_10: 10
-            - name: Set a fact 11
-              ansible.builtin.set_fact:
-                fact_11: 11
-    ''',
+    'small_turbosmtp': play_text('Eleven small turboSMTP tasks', SMALL_TURBOSMTP_TASKS),
+    'small_set_fact': play_text('Eleven set_fact tasks', SMALL_SET_FACT_TASKS),
     'overhead_uri': '''
         - name: Per-task overhead of a bare uri task
           hosts: localhost
@@ -230,28 +179,20 @@ class Bench:
         return statistics.median([self.run_once(name, env, variables) for _repeat in range(repeat or self.repeat)])
 
     def taking_turns(self, plays, turns, **variables):
-        """Median wall time of each (label, playbook, environment), the plays run in turn ``turns`` times.
+        """Median wall time of each (label, playbook, environment), the plays run in turn ``turns`` times."""
+        return dict((label, wall) for label, (wall, _cpu) in self.measured_turns(plays, turns, **variables).items())
 
-        Taking turns puts a change in the machine's load into every column alike.
-        """
-        return dict((label, statistics.median(runs)) for label, runs in self._turns(plays, turns, variables, 0).items())
-
-    def cpu_taking_turns(self, plays, turns):
+    def measured_turns(self, plays, turns, **variables):
         """(median wall time, median CPU time of the whole process tree) of each play, taking turns.
 
-        CPU time counts only this run's own work, so it moves less than wall time when other
-        jobs share the machine.
+        Taking turns puts a change in the machine's load into every column alike; CPU time counts
+        only this run's own work, so it moves less than wall time when other jobs share the machine.
         """
-        runs = self._turns(plays, turns, {}, None)
-        return dict((label, tuple(statistics.median(column) for column in zip(*values))) for label, values in runs.items())
-
-    def _turns(self, plays, turns, variables, pick):
         runs = dict((label, []) for label, _name, _env in plays)
         for _turn in range(turns):
             for label, name, env in plays:
-                measured = self.measure(name, env, variables)
-                runs[label].append(measured if pick is None else measured[pick])
-        return runs
+                runs[label].append(self.measure(name, env, variables))
+        return dict((label, tuple(statistics.median(column) for column in zip(*values))) for label, values in runs.items())
 
     def run_once(self, name, env, variables):
         return self.measure(name, env, variables)[0]
@@ -352,7 +293,7 @@ def bench_small_tasks(bench):
     baseline = baseline_collection(bench.workdir)
     if baseline:
         plays.append(('as modules at %s' % BASELINE_REF, 'small_turbosmtp', baseline))
-    measured = bench.cpu_taking_turns(plays, SMALL_TASK_TURNS)
+    measured = bench.measured_turns(plays, SMALL_TASK_TURNS)
     empty, set_fact = measured['empty play'], measured['set_fact']
 
     def per_task(label, column):
