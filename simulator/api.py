@@ -13,7 +13,7 @@ import json
 import re
 import time
 from email.parser import Parser
-from functools import partial
+from functools import lru_cache, partial
 from http.cookies import CookieError, SimpleCookie
 
 from .constants import (
@@ -117,10 +117,15 @@ def _parse_local(query, name, pattern, fmt, expected, tz_offset):
     if value is None or not pattern.match(value):
         raise ParamError("%s: expected %s" % (name, expected))
     try:
-        parsed = time.strptime(value, fmt)
+        return _utc_epoch_of(value, fmt) - tz_offset
     except ValueError:
         raise ParamError("%s: expected %s" % (name, expected)) from None
-    return calendar.timegm(parsed) - tz_offset
+
+
+@lru_cache(maxsize=256)
+def _utc_epoch_of(value, fmt):
+    """Every page of a listing repeats its range: strptime is the dearest part of reading it."""
+    return calendar.timegm(time.strptime(value, fmt))
 
 
 def parse_day_range(query, tz_offset):

@@ -26,6 +26,12 @@ _MALFORMED_BODY = b'{"message": "OK", "data": [{"id": 46128'
 _DRAIN_CHUNK = 1024 * 1024
 
 
+def _sleep_until(moment):
+    remaining = moment - time.monotonic()
+    if remaining > 0:
+        time.sleep(remaining)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # bursts of concurrent clients must not be refused
@@ -80,12 +86,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         request = Request(self.command, path, query, self.headers, body, too_large)
         record = sim.log_request(self, path, query, request.json, size)
+        # The latency is the whole round trip as the client sees it: half of it before the request
+        # takes effect, and the answer leaves when it is over, however long the handling took.
+        answer_time = time.monotonic() + sim.latency_ms / 1000.0
         if sim.latency_ms:
-            time.sleep(sim.latency_ms / 1000.0)
+            time.sleep(sim.latency_ms / 2000.0)
         fault = sim.faults.take(self.command, path)
         # The record is complete before the client can read the answer and look at the log.
         if fault is not None and fault.when == "before":
             record["status"] = fault.answer_status
+            _sleep_until(answer_time)
             self._deliver_fault(fault)
             return
         try:
@@ -93,6 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:  # a simulator bug must look like a server error, not a hang
             traceback.print_exc()
             response = json_response(500, _SERVER_ERROR)
+        _sleep_until(answer_time)
         if fault is not None:
             # "after": the request took effect; the client just never learns it.
             record["status"] = fault.answer_status

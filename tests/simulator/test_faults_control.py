@@ -227,3 +227,12 @@ def test_control_api_takes_a_trailing_slash_and_refuses_bad_input_with_400(sim):
     not_a_number = requests.post(sim.url + "/_sim/clock", json={"advance": "soon"}, timeout=5)
     assert not_a_number.status_code == 400
     assert requests.post(sim.url + "/_sim/credits", json={"credits": 3}, timeout=5).json() == {"ok": True, "credits": 3}
+
+
+def test_a_change_made_under_latency_is_in_place_when_its_answer_arrives(sim, client):
+    sim.set_latency(100)
+    started = time.time()
+    answer = client.request("PUT", "/api/tools/openingTracking/enable")
+    assert time.time() - started >= 0.1
+    assert answer.status_code == 200
+    assert sim.world.summary()["tracking"]["openingTracking"] is True

@@ -141,3 +141,16 @@ def test_large_world_is_fast_and_streams():
         assert response.headers.get("Transfer-Encoding") == "chunked"
         lines = sum(chunk.count(b"\n") for chunk in response.iter_content(65536))
         assert lines == 100001
+
+
+def test_a_row_changed_by_its_reader_is_served_unchanged_again(sim, client):
+    first = sim.world.stats()[0]
+    expected = dict(first)
+    first["status"] = "CHANGED"
+    first.pop("id")
+    assert sim.world.stats()[0] == expected
+    assert client.get("/api/stats/panes/emails", dict(ALL_TIME, page=1)).json()[0] == expected
+
+
+def test_pages_read_again_are_the_same_rows(client):
+    assert pages(client) == pages(client)
