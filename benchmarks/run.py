@@ -39,6 +39,8 @@ BASELINE_REF = '8ffec29'
 SMALL_TASK_TURNS = 5
 # Plays of a second or so move by a tenth of a second with the machine's load: more turns steady their medians.
 SHORT_PLAY_TURNS = 9
+# The 600-page play takes seconds, but its ratio is read to a hundredth: five turns rather than three.
+LONG_PLAY_TURNS = 5
 SECTIONS = ['stats', 'send', 'small', 'overhead', 'export']
 # Python 3.12+ warns unless extraction says how far it trusts the archive; our own history is trusted data.
 TAR_SAFETY = {'filter': 'data'} if hasattr(tarfile, 'data_filter') else {}
@@ -129,6 +131,18 @@ PLAYBOOKS = {
                 to: "{{ item.to }}"
                 content: "{{ item.content }}"
               loop: "{{ recipients }}"
+    ''',
+    'send_one': '''
+        - name: One turboSMTP send of one message, the fixed cost any send task pays
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Send one notification
+              turbosmtp.api.turbosmtp_send:
+                from: deploy@example.com
+                subject: Release notes
+                to: "{{ recipients[0].to }}"
+                content: "{{ recipients[0].content }}"
     ''',
     'one_task': '''
         - name: One turboSMTP task, the fixed cost any module task pays
@@ -223,31 +237,39 @@ def table(title, header, rows):
 def bench_stats(bench, pages_list, concurrency):
     rows = []
     short_turns = bench.repeat if bench.repeat == 1 else SHORT_PLAY_TURNS
+    long_turns = bench.repeat if bench.repeat == 1 else LONG_PLAY_TURNS
+    round_trip = LATENCY_MS / 1000.0
     for pages in pages_list:
         bench.sim.reset(stats_rows=pages * STATS_PAGE)
         bench.sim.set_latency(LATENCY_MS)
         variables = dict(start=STATS_START, end=STATS_END, rows=pages * STATS_PAGE, concurrency=concurrency)
         # The timed play is the one task; this run, untimed, shows that it returns every row.
         bench.run_once('stats_module_checked', None, variables)
-        turns = bench.repeat if pages > 100 else short_turns
+        turns = long_turns if pages > 100 else short_turns
         seconds = bench.taking_turns([('empty', 'empty', {}), ('one task', 'one_task', {}), ('module', 'stats_module', {})],
                                      turns, **variables)
         empty, module = seconds['empty'], seconds['module']
         # A 600-page loop of uri tasks takes minutes; once is enough to see the ratio.
         loop = bench.playbook('stats_uri', repeat=1 if pages > 100 else None, **variables)
-        round_trips = math.ceil(pages / concurrency) * LATENCY_MS / 1000.0
+        page_rounds = math.ceil(pages / concurrency) * round_trip
+        floor = empty + page_rounds
+        # The API's paging asks for the row count first (api-notes: "count first, then fetch the pages").
+        counted_floor = floor + round_trip
         # The one-task play makes one request (the account, with a token), so it holds one round trip already.
-        floor, task_floor = empty + round_trips, seconds['one task'] - LATENCY_MS / 1000.0 + round_trips
+        task_floor = seconds['one task'] - round_trip + page_rounds
         rows.append([pages, '%.2fs' % module, '%.2fs' % loop, '%.1fx' % (loop / module),
-                     '%.2fs' % floor, '%.2fx' % (module / floor), '%.2fs' % task_floor, '%.2fx' % (module / task_floor)])
+                     '%.2fs' % floor, '%.2fx' % (module / floor), '%.2fx' % (module / counted_floor),
+                     '%.2fs' % task_floor, '%.2fx' % (module / task_floor)])
     table('Stats: turbosmtp_stats_info (concurrency %d) against ansible.builtin.uri in a loop, %d ms per request'
           % (concurrency, LATENCY_MS),
-          ['pages', 'module', 'uri loop', 'loop/module', 'floor', 'module/floor', 'task floor', 'module/task floor'], rows)
-    for line in ['floor = an empty play + ceil(pages / concurrency) round trips',
+          ['pages', 'module', 'uri loop', 'loop/module', 'floor', 'module/floor', 'module/(floor+count)', 'task floor',
+           'module/task floor'], rows)
+    for line in ['floor = an empty play + ceil(pages / concurrency) round trips (the issue 13 targets are against it)',
+                 'floor+count = the floor + the row count request the API asks for before the pages',
                  'task floor = a play of one small turboSMTP task (turbosmtp_account_info) less its one round trip,',
-                 '  + the same round trips: what any play with a turboSMTP task pays before it reads a page',
+                 '  + the page round trips: what any play with a turboSMTP task pays before it reads a page',
                  'the empty, one-task and module plays take turns: %d times up to 100 pages, %d times above'
-                 % (short_turns, bench.repeat),
+                 % (short_turns, long_turns),
                  'the module play is its one task (an untimed run first asserts it returns every row); the uri',
                  'play asserts its row count in a last task. The module also asks for the row count before the',
                  'pages and, when the last page is full, for one page more']:
@@ -259,16 +281,24 @@ def bench_send(bench, count, concurrency=8):
     bench.sim.set_latency(LATENCY_MS)
     recipients = [{'to': ['user%d@example.org' % index], 'content': 'Hello user %d, release 1.%d is out.' % (index, index)}
                   for index in range(count)]
-    seconds = bench.taking_turns([('empty', 'empty', {}), ('batch', 'send_batch', {})], bench.repeat, recipients=recipients)
+    turns = bench.repeat if bench.repeat == 1 else SHORT_PLAY_TURNS
+    seconds = bench.taking_turns([('empty', 'empty', {}), ('one send', 'send_one', {}), ('batch', 'send_batch', {})], turns,
+                                 recipients=recipients)
     empty, batch = seconds['empty'], seconds['batch']
     loop = bench.playbook('send_loop', recipients=recipients)
     sent = len(bench.sim.messages())
-    floor = empty + math.ceil(count / concurrency) * LATENCY_MS / 1000.0
+    rounds = math.ceil(count / concurrency) * LATENCY_MS / 1000.0
+    floor = empty + rounds
+    task_floor = seconds['one send'] - LATENCY_MS / 1000.0 + rounds
     table('Send: %d personalised notifications, %d ms per request' % (count, LATENCY_MS),
-          ['messages', 'batch (messages:)', 'loop of sends', 'loop/batch', 'floor', 'batch/floor'],
-          [[count, '%.2fs' % batch, '%.2fs' % loop, '%.1fx' % (loop / batch), '%.2fs' % floor, '%.2fx' % (batch / floor)]])
+          ['messages', 'batch (messages:)', 'loop of sends', 'loop/batch', 'floor', 'batch/floor', 'task floor',
+           'batch/task floor'],
+          [[count, '%.2fs' % batch, '%.2fs' % loop, '%.1fx' % (loop / batch), '%.2fs' % floor, '%.2fx' % (batch / floor),
+            '%.2fs' % task_floor, '%.2fx' % (batch / task_floor)]])
     print('  floor = an empty playbook run (%.2fs) + ceil(messages / concurrency %d) round trips' % (empty, concurrency))
-    print('  the simulator accepted %d messages over %d runs of each playbook' % (sent, bench.repeat))
+    print('  task floor = a play sending one message, less its one round trip, + the same round trips')
+    print('  the empty, one-send and batch plays take turns %d times; the simulator accepted %d messages'
+          % (turns, sent))
 
 
 def bench_overhead(bench, tasks):
