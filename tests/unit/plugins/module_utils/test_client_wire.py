@@ -3,6 +3,7 @@ send, although the client prepares its requests itself (one URL check per client
 request), and a base URL that is not one fails at once, before any request."""
 
 import json
+import re
 
 import pytest
 import requests
@@ -94,19 +95,15 @@ def token(sim):
         client.close()
 
 
-@pytest.mark.parametrize('base_url, reason', [
-    ('dashboard.serversmtp.com', 'No scheme supplied'),
-    ('http://', 'No host supplied'),
-    ('https://[::1', 'is not a valid host or port'),
-    ('https://dash board.example', "contains invalid character ' '"),
-    ('https://dashboard.serversmtp.com\r\nX-Injected: 1', 'contains invalid character'),
-])
-def test_a_base_url_that_is_not_one_fails_at_once_with_its_reason(base_url, reason):
+# Each of these is refused by requests' own URL check, in every version requirements.txt allows (the
+# wording of the reason is requests' and differs between versions).
+@pytest.mark.parametrize('base_url', ['dashboard.serversmtp.com', 'http://', 'https://[::1',
+                                      'https://dashboard.serversmtp.com\r\nX-Injected: 1'])
+def test_a_base_url_that_is_not_one_fails_at_once_with_requests_reason(base_url):
     waits = []
     client = DashboardClient(base_url, api_token='token', retry_policy=RetryPolicy(3, sleep=waits.append))
     with pytest.raises(TurboSMTPError) as failure:
         client.user_info()
     client.close()
-    assert str(failure.value).startswith('%s is not a URL turboSMTP can be reached at' % base_url)
-    assert reason in str(failure.value)
+    assert re.fullmatch(r'%s is not a URL turboSMTP can be reached at \(.+\)' % re.escape(base_url), str(failure.value), re.S)
     assert waits == []
