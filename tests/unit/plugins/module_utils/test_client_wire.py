@@ -85,16 +85,6 @@ def test_query_values_reach_the_server_as_given(sim, token):
                                           'filter': '["CLICK", "OPEN"]'}
 
 
-@pytest.fixture
-def token(sim):
-    from simulator import EMAIL, PASSWORD
-    client = DashboardClient(sim.url)
-    try:
-        return client.authorize(EMAIL, PASSWORD)
-    finally:
-        client.close()
-
-
 # Each of these is refused by requests' own URL check, in every version requirements.txt allows (the
 # wording of the reason is requests' and differs between versions).
 @pytest.mark.parametrize('base_url', ['dashboard.serversmtp.com', 'http://', 'https://[::1',
