@@ -31,6 +31,7 @@ sys.path.insert(0, str(REPO))
 from simulator import CONSUMER_KEY, CONSUMER_SECRET, Simulator  # noqa: E402
 
 LATENCY_MS = 40
+ROUND_TRIP = LATENCY_MS / 1000.0
 TOKEN = 'benchmark-token'
 STATS_PAGE = 10
 STATS_START, STATS_END = '2026-01-01 00:00:00', '2026-06-30 23:59:59'
@@ -188,6 +189,10 @@ class Bench:
                         TURBOSMTP_CONSUMER_KEY=CONSUMER_KEY, TURBOSMTP_CONSUMER_SECRET=CONSUMER_SECRET,
                         ANSIBLE_NOCOLOR='1', ANSIBLE_DEPRECATION_WARNINGS='0')
 
+    def turns(self, wanted):
+        """How many turns plays take: one in a quick run, else ``wanted``."""
+        return 1 if self.repeat == 1 else wanted
+
     def playbook(self, name, repeat=None, env=None, **variables):
         """Median wall time of full ansible-playbook runs."""
         return statistics.median([self.run_once(name, env, variables) for _repeat in range(repeat or self.repeat)])
@@ -234,11 +239,14 @@ def table(title, header, rows):
         print('  ' + '  '.join(str(cell).rjust(width) for cell, width in zip(line, widths)))
 
 
+def rounds(requests, concurrency):
+    """Seconds of the round trips that ``requests`` requests take, ``concurrency`` at a time."""
+    return math.ceil(requests / concurrency) * ROUND_TRIP
+
+
 def bench_stats(bench, pages_list, concurrency):
     rows = []
-    short_turns = bench.repeat if bench.repeat == 1 else SHORT_PLAY_TURNS
-    long_turns = bench.repeat if bench.repeat == 1 else LONG_PLAY_TURNS
-    round_trip = LATENCY_MS / 1000.0
+    short_turns, long_turns = bench.turns(SHORT_PLAY_TURNS), bench.turns(LONG_PLAY_TURNS)
     for pages in pages_list:
         bench.sim.reset(stats_rows=pages * STATS_PAGE)
         bench.sim.set_latency(LATENCY_MS)
@@ -251,12 +259,12 @@ def bench_stats(bench, pages_list, concurrency):
         empty, module = seconds['empty'], seconds['module']
         # A 600-page loop of uri tasks takes minutes; once is enough to see the ratio.
         loop = bench.playbook('stats_uri', repeat=1 if pages > 100 else None, **variables)
-        page_rounds = math.ceil(pages / concurrency) * round_trip
+        page_rounds = rounds(pages, concurrency)
         floor = empty + page_rounds
         # The API's paging asks for the row count first (api-notes: "count first, then fetch the pages").
-        counted_floor = floor + round_trip
+        counted_floor = floor + ROUND_TRIP
         # The one-task play makes one request (the account, with a token), so it holds one round trip already.
-        task_floor = seconds['one task'] - round_trip + page_rounds
+        task_floor = seconds['one task'] - ROUND_TRIP + page_rounds
         rows.append([pages, '%.2fs' % module, '%.2fs' % loop, '%.1fx' % (loop / module),
                      '%.2fs' % floor, '%.2fx' % (module / floor), '%.2fx' % (module / counted_floor),
                      '%.2fs' % task_floor, '%.2fx' % (module / task_floor)])
@@ -281,15 +289,15 @@ def bench_send(bench, count, concurrency=8):
     bench.sim.set_latency(LATENCY_MS)
     recipients = [{'to': ['user%d@example.org' % index], 'content': 'Hello user %d, release 1.%d is out.' % (index, index)}
                   for index in range(count)]
-    turns = bench.repeat if bench.repeat == 1 else SHORT_PLAY_TURNS
+    turns = bench.turns(SHORT_PLAY_TURNS)
     seconds = bench.taking_turns([('empty', 'empty', {}), ('one send', 'send_one', {}), ('batch', 'send_batch', {})], turns,
                                  recipients=recipients)
     empty, batch = seconds['empty'], seconds['batch']
     loop = bench.playbook('send_loop', recipients=recipients)
     sent = len(bench.sim.messages())
-    rounds = math.ceil(count / concurrency) * LATENCY_MS / 1000.0
-    floor = empty + rounds
-    task_floor = seconds['one send'] - LATENCY_MS / 1000.0 + rounds
+    send_rounds = rounds(count, concurrency)
+    floor = empty + send_rounds
+    task_floor = seconds['one send'] - ROUND_TRIP + send_rounds
     table('Send: %d personalised notifications, %d ms per request' % (count, LATENCY_MS),
           ['messages', 'batch (messages:)', 'loop of sends', 'loop/batch', 'floor', 'batch/floor', 'task floor',
            'batch/task floor'],
