@@ -9,6 +9,7 @@ printed next to the figure it is compared with, as a ratio, from runs made minut
 """
 
 import argparse
+import contextlib
 import io
 import json
 import math
@@ -42,7 +43,13 @@ SMALL_TASK_TURNS = 5
 SHORT_PLAY_TURNS = 9
 # The 600-page play takes seconds, but its ratio is read to a hundredth: five turns rather than three.
 LONG_PLAY_TURNS = 5
-SECTIONS = ['stats', 'send', 'small', 'overhead', 'export']
+SECTIONS = ['stats', 'send', 'small', 'overhead', 'export', 'volume']
+# The volume table's week: a volume mailbox puts every seeded message in it, with counts computed.
+VOLUME_WEEK = ('2026-06-24 00:00:00', '2026-06-30 23:59:59')
+VOLUME_WINDOW = ['2026-06-24', '2026-07-01']
+VOLUMES = [100, 10000, 1000000]
+# The row path reads 10 rows a request: beyond this many messages it takes minutes, and is left out.
+ROW_PATH_LIMIT = 10000
 # Python 3.12+ warns unless extraction says how far it trusts the archive; our own history is trusted data.
 TAR_SAFETY = {'filter': 'data'} if hasattr(tarfile, 'data_filter') else {}
 
@@ -87,6 +94,52 @@ PLAYBOOKS = {
     ''',
     'stats_module': STATS_MODULE_PLAY,
     'stats_module_checked': STATS_MODULE_PLAY + ROW_COUNT_CHECK,
+    'summary_module': '''
+        - name: A week's summary from the API's counts
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Summarise the week
+              turbosmtp.api.turbosmtp_stats_info:
+                start: "{{ start }}"
+                end: "{{ end }}"
+                tz: "+00:00"
+                summary: true
+                concurrency: "{{ concurrency | int }}"
+              register: week
+            - name: Check the total
+              ansible.builtin.assert:
+                that: week.summary.total == rows | int
+    ''',
+    'summary_rows': '''
+        - name: A week's summary from its rows
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Read every row of the week
+              turbosmtp.api.turbosmtp_stats_info:
+                start: "{{ start }}"
+                end: "{{ end }}"
+                tz: "+00:00"
+                concurrency: "{{ concurrency | int }}"
+              register: week
+            - name: Summarise the rows
+              ansible.builtin.assert:
+                that: (week.emails | turbosmtp.api.stats_summary).total == rows | int
+    ''',
+    'digest': '''
+        - name: The weekly digest
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Mail the digest
+              ansible.builtin.include_role:
+                name: turbosmtp.api.digest
+              vars:
+                turbosmtp_digest_from: reports@example.com
+                turbosmtp_digest_to: [ops@example.com]
+                turbosmtp_digest_end: "{{ end[:10] }}"
+    ''',
     'stats_uri': '''
         - name: Stats with ansible.builtin.uri in a loop
           hosts: localhost
@@ -384,6 +437,65 @@ def bench_export_memory(bench, sizes):
     table('CSV export: peak RSS of the exporting process (streamed to disk)', ['rows', 'file', 'peak RSS'], rows)
 
 
+def stats_requests(bench, sim, name, **variables):
+    """How many stats requests one untimed run of a play against ``sim`` makes."""
+    sim.clear_requests()
+    bench.run_once(name, simulator_env(sim), variables)
+    return len(sim.requests(path='/api/stats'))
+
+
+def simulator_env(sim):
+    return {'TURBOSMTP_DASHBOARD_URL': sim.url, 'TURBOSMTP_SEND_URL': sim.url}
+
+
+def bench_volume(bench, concurrency):
+    """A week's summary at growing volumes: from the API's counts, and from the rows where they can be read.
+
+    One simulator per volume, so that every play of every volume takes turns with the others.
+    """
+    variables = dict(start=VOLUME_WEEK[0], end=VOLUME_WEEK[1], concurrency=concurrency)
+    turns = bench.turns(LONG_PLAY_TURNS)
+    with contextlib.ExitStack() as running:
+        sims = dict((messages, running.enter_context(Simulator(
+            port=0, token=TOKEN, stats_rows=messages, stats_window=VOLUME_WINDOW, latency_ms=LATENCY_MS)))
+            for messages in VOLUMES)
+        plays, requests = [], {}
+        for messages, sim in sims.items():
+            requests[messages] = dict((name, stats_requests(bench, sim, name, rows=messages, **variables))
+                                      for name in ('summary_module', 'digest'))
+            plays += [(('summary', messages), 'summary_module', simulator_env(sim)),
+                      (('digest', messages), 'digest', simulator_env(sim))]
+            if messages <= ROW_PATH_LIMIT:
+                requests[messages]['summary_rows'] = stats_requests(bench, sim, 'summary_rows', rows=messages, **variables)
+                plays.append((('rows', messages), 'summary_rows', simulator_env(sim)))
+        measured = dict((label, []) for label, _name, _env in plays)
+        for _turn in range(turns):
+            for label, name, env in plays:
+                # Each play asserts the total it read against its volume.
+                measured[label].append(bench.run_once(name, env, dict(variables, rows=label[1])))
+        seconds = dict((label, statistics.median(values)) for label, values in measured.items())
+    rows = []
+    for messages in VOLUMES:
+        summary = seconds[('summary', messages)]
+        row_seconds = seconds.get(('rows', messages))
+        rows.append([f'{messages:,}', '%.2fs' % summary, requests[messages]['summary_module'],
+                     '%.2fx' % (summary / seconds[('summary', VOLUMES[0])]),
+                     '%.2fs' % row_seconds if row_seconds else 'not run',
+                     requests[messages].get('summary_rows', f'at least {messages // STATS_PAGE + 1:,}'),
+                     '%.1fx' % (row_seconds / summary) if row_seconds else '-',
+                     '%.2fs' % seconds[('digest', messages)], requests[messages]['digest']])
+    table('Volume: a week\'s summary, %d ms per request, concurrency %d' % (LATENCY_MS, concurrency),
+          ['messages', 'summary: true', 'requests', 'vs 100', 'rows | stats_summary', 'row requests', 'rows/summary',
+           'digest role', 'digest stats requests'], rows)
+    for line in ['summary: true = a play of turbosmtp_stats_info from /count requests only (9 statuses x 7 days + 1),',
+                 '  no row read; rows | stats_summary = a play reading every row of the week (10 a request, after',
+                 f'  the count), then the filter: not run above {ROW_PATH_LIMIT:,} messages',
+                 'digest role = a play of the whole turbosmtp.api.digest role (summary, report counts, one page of',
+                 '  spam complaints, rendering, one send); its stats requests are counts only',
+                 'one simulator per volume (its seeded week holds every message); all plays take turns, %d times' % turns]:
+        print('  ' + line)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--quick', action='store_true', help='one repetition and no 600-page step')
@@ -405,6 +517,8 @@ def main():
             bench_overhead(bench, 20)
         if 'export' in sections:
             bench_export_memory(bench, [10000, 100000])
+        if 'volume' in sections:
+            bench_volume(bench, options.concurrency)
 
 
 if __name__ == '__main__':

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The main job: start the bundled simulator and run the demo playbook against it,
 # showing what the collection does. Nothing leaves this machine.
-source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+# It needs only ansible-core and requests (demo/requirements.txt), in a small virtualenv of its own
+# (.venv-demo/, or TURBOSMTP_DEMO_VENV), so that a fresh clone starts the demo in seconds.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export TURBOSMTP_VENV="${TURBOSMTP_DEMO_VENV:-$root/.venv-demo}" TURBOSMTP_REQUIREMENTS="$root/demo/requirements.txt"
+# shellcheck source=env.sh
+source "$root/scripts/env.sh"
 cd "$REPO" || exit 1
 
 log=$(mktemp)

@@ -1,117 +1,54 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it. Stages can be picked: scripts/test.sh unit lint
-#   unit         ansible-test units (scripts/units.sh): the client, modules and plugins against the
-#                simulator over HTTP; pytest: the simulator itself
-#   integration  pytest: real ansible-playbook runs against the simulator; ansible-test integration
-#                targets (scripts/integration.sh)
-#   parity       integration again with tasks forced to module execution (in-process is the default)
-#   lint         ansible-lint (production profile, as a fresh clone runs it), ruff, shellcheck scripts/,
-#                antsibull-changelog lint, docs/reference up to date
-#   sanity       ansible-test sanity, no ignore file
-#   molecule     one molecule scenario per role (delegated driver, localhost)
-#   ecosystem    the built tarball under the ecosystem's own tools: galaxy-importer, ansible-rulebook,
-#                ansible-builder create
-#   matrix       unit, integration and sanity again on the oldest ansible-core we claim
+# The whole test suite, as CI runs it: every nox session that `nox -l` marks with *, two at a time.
+# Name sessions to run only those: scripts/test.sh codeqa ansible-test-units-2.16
+# Ends with one line per session and its time, and the total. Formatters only report here (CI=true):
+# `nox -s formatters` fixes. Nothing may be left in the checkout: the suite fails if `git status
+# --porcelain --ignored` shows anything that was not there before, apart from the tool environments the
+# suite builds on first use (.venv/ from requirements-dev.txt, with nox; nox's own .nox/).
+# shellcheck source-path=SCRIPTDIR source=env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO" || exit 1
 
-stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit integration parity lint sanity molecule ecosystem matrix)
-workers=$(python -c 'import os; print(min(4, os.cpu_count() or 1))')
-
-run_unit() {
-  # The unit tests through ansible-test units (as the ecosystem runs them), the simulator's own with pytest.
-  bash scripts/units.sh && python -m pytest -n "$workers" tests/simulator
+checkout_state() {
+  git status --porcelain --ignored --untracked-files=all -- . ':(exclude).venv' ':(exclude).nox' | sort
 }
 
-run_integration() {
-  # The pytest-driven playbook tests, then the ansible-test targets (tests/integration/targets).
-  local failed=0
-  python -m pytest -n "$workers" tests/integration || failed=1
-  bash scripts/integration.sh || failed=1
-  return "$failed"
-}
-
-ansible_lint_as_a_fresh_clone() {
-  # As the ansible-lint action and pre-commit run it: none of env.sh's variables, so ansible-lint has to
-  # find turbosmtp.api by itself (it installs the checkout into .ansible/, see .ansible-lint). The schemas
-  # are the ones shipped with the pinned ansible-lint, so that the stage never needs the network.
-  local home status=0 had_cache=0
-  [ ! -d .ansible ] || had_cache=1
-  home=$(mktemp -d)
-  env -i HOME="$home" PATH="$VENV/bin:/usr/bin:/bin" ANSIBLE_LINT_SKIP_SCHEMA_UPDATE=1 ansible-lint || status=$?
-  rm -rf "$home"
-  # Leave the checkout as it was: that cache holds a whole copy of the collection.
-  [ "$had_cache" = 1 ] || rm -rf .ansible
-  return "$status"
-}
-
-run_parity() {
-  # The integration suite again with every turboSMTP task forced to ordinary module execution; the
-  # integration stage ran it in-process, and tests/integration/test_parity.py compares the two.
-  local failed=0
-  TURBOSMTP_INTEGRATION_VARS='{"turbosmtp_in_process": false}' bash scripts/integration.sh || failed=1
-  TURBOSMTP_IN_PROCESS=0 python -m pytest -n "$workers" tests/integration || failed=1
-  return "$failed"
-}
-
-run_lint() {
-  # Every check runs, and any failure fails the stage (a function called from `if` runs without set -e).
-  local failed=0 ignore_file
-  ansible_lint_as_a_fresh_clone || failed=1
-  ruff check . || failed=1
-  shellcheck scripts/*.sh || failed=1
-  antsibull-changelog lint || failed=1
-  bash scripts/docs.sh --check || failed=1
-  bash scripts/lint_extensions.sh || failed=1
-  for ignore_file in tests/sanity/ignore-*.txt; do
-    [ ! -s "$ignore_file" ] || { echo "sanity ignore files are not allowed: $ignore_file"; failed=1; }
-  done
-  return "$failed"
-}
-
-run_sanity() {
-  bash scripts/sanity.sh
-}
-
-run_ecosystem() {
-  bash scripts/ecosystem.sh
-}
-
-run_matrix() {
-  bash scripts/matrix.sh
-}
-
-run_molecule() {
-  local scenarios
-  scenarios=$(find extensions/molecule -mindepth 2 -maxdepth 2 -name molecule.yml 2>/dev/null | sort)
-  if [ -z "$scenarios" ]; then
-    echo "no molecule scenarios yet"
-    return 0
-  fi
-  (cd extensions && for file in $scenarios; do
-    scenario=$(basename "$(dirname "$file")")
-    echo "== molecule test -s $scenario"
-    molecule test -s "$scenario" || exit 1
-  done)
-}
-
-failed=()
-for stage in "${stages[@]}"; do
-  echo
-  echo "=================== $stage ==================="
-  start=$(date +%s)
-  if "run_$stage"; then
-    echo "=== $stage passed in $(( $(date +%s) - start ))s"
-  else
-    echo "=== $stage FAILED in $(( $(date +%s) - start ))s"
-    failed+=("$stage")
-  fi
+before=$(checkout_state)
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+sessions=()
+for name in "$@"; do
+  sessions+=(-s "$name")
 done
 
+start=$(date +%s)
+status=0
+# nox's sessions make the collection visible themselves; none of env.sh's Ansible variables reaches them.
+env -u ANSIBLE_COLLECTIONS_PATH -u PYTHONPATH -u ANSIBLE_PYTHON_INTERPRETER CI=true \
+  nox --parallel "${TURBOSMTP_TEST_JOBS:-2}" --allow-parallel --report "$report" "${sessions[@]}" || status=$?
+total=$(( $(date +%s) - start ))
+
 echo
-if [ ${#failed[@]} -gt 0 ]; then
-  echo "FAILED stages: ${failed[*]}"
-  exit 1
+python - "$report" <<'PY'
+import json
+import sys
+
+try:
+    sessions = json.load(open(sys.argv[1])).get('sessions', [])
+except ValueError:
+    sessions = []
+for session in sessions:
+    print('%-34s %-8s %5.0fs' % (session['name'], session['result'], session.get('duration') or 0))
+passed = sum(1 for session in sessions if session['result'] == 'success')
+skipped = sum(1 for session in sessions if session['result'] == 'skipped')
+print('sessions: %d passed, %d failed, %d skipped' % (passed, len(sessions) - passed - skipped, skipped))
+PY
+
+left=$(comm -13 <(echo "$before") <(checkout_state))
+if [ -n "$left" ]; then
+  echo "the suite left files in the checkout:"
+  echo "$left"
+  status=1
 fi
-echo "all stages passed: ${stages[*]}"
+echo "total                              $([ "$status" = 0 ] && echo passed || echo FAILED)   ${total}s"
+exit "$status"

@@ -17,6 +17,9 @@ def parse_args(argv):
     parser.add_argument("--stats-rows", type=int, default=250)
     parser.add_argument("--reports-per-type", type=int, default=60)
     parser.add_argument("--subaccounts", type=int, default=5)
+    parser.add_argument("--stats-window", nargs=2, metavar=("START", "END"),
+                        help="spread the seeded stats rows over this UTC window (end excluded), with counts "
+                             "computed: a volume mailbox, e.g. --stats-rows 1000000 --stats-window 2026-06-24 2026-07-01")
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--db", metavar="PATH", help="persist state in this SQLite file")
     parser.add_argument("--token", help="pre-issue a non-expiring dashboard token with this value")
@@ -26,10 +29,14 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    sim = Simulator(host=args.host, port=args.port, seed=args.seed, stats_rows=args.stats_rows,
-                    reports_per_type=args.reports_per_type, subaccounts=args.subaccounts,
-                    latency_ms=args.latency_ms, db_path=args.db, token=args.token,
-                    quiet=args.quiet)
+    try:
+        sim = Simulator(host=args.host, port=args.port, seed=args.seed, stats_rows=args.stats_rows,
+                        reports_per_type=args.reports_per_type, subaccounts=args.subaccounts,
+                        latency_ms=args.latency_ms, db_path=args.db, token=args.token,
+                        quiet=args.quiet, stats_window=args.stats_window)
+    except ValueError as error:
+        print("python3 -m simulator: %s" % error, file=sys.stderr)
+        return 2
     stop_requested = threading.Event()
 
     def request_stop(signum, frame):

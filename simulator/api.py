@@ -17,8 +17,14 @@ from functools import lru_cache, partial
 from http.cookies import CookieError, SimpleCookie
 
 from .constants import (
-    CONSUMER_KEY, CONSUMER_SECRET, MAX_SUBJECT_CHARS, REPORT_PAGE_SIZE, REPORT_TYPES,
-    STATS_PAGE_SIZE, STATS_STATUSES, TOOLS,
+    CONSUMER_KEY,
+    CONSUMER_SECRET,
+    MAX_SUBJECT_CHARS,
+    REPORT_PAGE_SIZE,
+    REPORT_TYPES,
+    STATS_PAGE_SIZE,
+    STATS_STATUSES,
+    TOOLS,
 )
 
 JSON_TYPE = "application/json; charset=utf-8"

@@ -10,11 +10,14 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from .api import Api, Request, json_response, parse_json, INVALID_JSON
+from .api import INVALID_JSON, Api, Request, json_response, parse_json
 from .constants import MAX_SEND_BYTES
 from .faults import Fault, FaultError, FaultQueue
 from .store import Store
-from .world import World
+from .world import World, parse_window
+
+# reset()'s "leave it as it is", where None already means "the seed's own window".
+KEEP = object()
 
 _FAULT_BODIES = {429: {"errorCode": 0, "message": "Too many requests"}}
 _SERVER_ERROR = {"errorCode": 5, "message": "Server system error"}
@@ -251,8 +254,9 @@ class _Control:
         return json_response(200, {"ok": True})
 
     def _reset(self, query, payload):
+        window = {"stats_window": payload["stats_window"]} if "stats_window" in payload else {}
         self.sim.reset(**{k: payload.get(k) for k in
-                          ("seed", "stats_rows", "reports_per_type", "subaccounts")})
+                          ("seed", "stats_rows", "reports_per_type", "subaccounts")}, **window)
         return json_response(200, {"ok": True})
 
     def _set_latency(self, query, payload):
@@ -302,7 +306,7 @@ class Simulator:
     """A running (or ready to run) turboSMTP simulator; see simulator/README.md."""
 
     def __init__(self, host="127.0.0.1", port=0, seed=1, stats_rows=250, reports_per_type=60,
-                 subaccounts=5, latency_ms=0, db_path=None, token=None, quiet=True):
+                 subaccounts=5, latency_ms=0, db_path=None, token=None, quiet=True, stats_window=None):
         self.host = host
         self.port = port
         self.quiet = quiet
@@ -311,7 +315,9 @@ class Simulator:
         self.store = Store(db_path) if db_path else None
         self._sizes = {"seed": seed, "stats_rows": stats_rows,
                        "reports_per_type": reports_per_type, "subaccounts": subaccounts}
-        self.world = World(store=self.store, token=token, **self._sizes)
+        parse_window(stats_window)
+        self.stats_window = stats_window
+        self.world = World(store=self.store, token=token, stats_window=stats_window, **self._sizes)
         self.latency_ms = max(0, int(latency_ms or 0))
         self.faults = FaultQueue()
         self.api = Api(self)
@@ -363,7 +369,11 @@ class Simulator:
         return "http://%s:%d" % (host, self.port)
 
     # -- state control -------------------------------------------------------------------
-    def reset(self, seed=None, stats_rows=None, reports_per_type=None, subaccounts=None):
+    def reset(self, seed=None, stats_rows=None, reports_per_type=None, subaccounts=None, stats_window=KEEP):
+        """A fresh world; sizes left as None, and the stats window left out, keep their current value."""
+        if stats_window is not KEEP:
+            parse_window(stats_window)
+            self.stats_window = stats_window
         requested = {"seed": seed, "stats_rows": stats_rows,
                      "reports_per_type": reports_per_type, "subaccounts": subaccounts}
         for name, value in requested.items():
@@ -372,7 +382,7 @@ class Simulator:
         with self.world.lock:
             if self.store is not None:
                 self.store.clear()
-            self.world = World(store=self.store, token=self.token, **self._sizes)
+            self.world = World(store=self.store, token=self.token, stats_window=self.stats_window, **self._sizes)
         self.clear_requests()
         self.clear_faults()
         self.set_latency(0)

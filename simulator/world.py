@@ -6,6 +6,7 @@ not materialised: row ``i`` (0 = newest) is computed from ``i`` by integer
 arithmetic, which keeps start-up instant even for 100,000 rows.
 """
 
+import bisect
 import calendar
 import functools
 import random
@@ -14,8 +15,16 @@ import threading
 import time
 
 from .constants import (
-    EMAIL, FIRST_MID, INACTIVE_EMAIL, PASSWORD, SEED_WINDOW_END, SEED_WINDOW_START,
-    STATS_STATUSES, STORED_REPORT_TYPES, TOKEN_LIFETIME_SECONDS, TOOLS,
+    EMAIL,
+    FIRST_MID,
+    INACTIVE_EMAIL,
+    PASSWORD,
+    SEED_WINDOW_END,
+    SEED_WINDOW_START,
+    STATS_STATUSES,
+    STORED_REPORT_TYPES,
+    TOKEN_LIFETIME_SECONDS,
+    TOOLS,
 )
 
 _MASK64 = (1 << 64) - 1
@@ -87,12 +96,35 @@ _REPORT_RESPONSES = {
 }
 
 
+def parse_window(window):
+    """(start, end) epochs of a stats window given as two UTC times (end excluded), or None."""
+    if window is None:
+        return None
+    try:
+        start_text, end_text = window
+        bounds = []
+        for text in (start_text, end_text):
+            text = str(text).strip().replace(" ", "T")
+            bounds.append(_utc_epoch(text if "T" in text else text + "T00:00:00"))
+    except (TypeError, ValueError):
+        raise ValueError("stats_window: expected [start, end], UTC times such as "
+                         "2026-06-24T00:00:00 (or dates), got %r" % (window,)) from None
+    if bounds[1] <= bounds[0]:
+        raise ValueError("stats_window: end must be after start, got %r" % (window,))
+    return tuple(bounds)
+
+
 class SeededStats:
     """The seeded stats rows, computed on demand; index 0 is the newest row.
 
     Times are non-increasing and ids strictly decreasing with the index, so
     the natural order already is "sendTime desc, id desc" and a time range is
     a contiguous index range found by binary search.
+
+    With a ``window`` (a volume mailbox: millions of rows in a week), the rows
+    are spread over that window instead of the seed's half year, and statuses
+    repeat a seeded 100-row pattern: every count, by status or not, is then
+    arithmetic on the index range, and nothing is built per row.
     """
 
     ID_BASE = 4600000000
@@ -101,10 +133,17 @@ class SeededStats:
     CACHED_ROWS = 20000
     CACHED_RANGES = 64
 
-    def __init__(self, seed, count):
+    def __init__(self, seed, count, window=None):
         self.seed = seed
         self.count = max(0, int(count))
-        self._span = WINDOW_END - WINDOW_START
+        self.window_start, self.window_end = window or (WINDOW_START, WINDOW_END)
+        self._span = self.window_end - self.window_start
+        self.patterned = window is not None
+        self._pattern = None
+        if self.patterned:
+            pattern = list(_STATUS_TABLE)
+            random.Random("status-pattern-%d" % seed).shuffle(pattern)
+            self._pattern = tuple(pattern)
         self._status_codes = None  # built on first status-filtered query
         self._cached_row = functools.lru_cache(maxsize=self.CACHED_ROWS)(self._build_row)
         self.index_range = functools.lru_cache(maxsize=self.CACHED_RANGES)(self._index_range)
@@ -114,8 +153,8 @@ class SeededStats:
 
     def time_of(self, i, h=None):
         n = self.count
-        newest = WINDOW_END - 1 - (i * self._span) // n
-        oldest = max(WINDOW_END - ((i + 1) * self._span) // n, WINDOW_START)
+        newest = self.window_end - 1 - (i * self._span) // n
+        oldest = max(self.window_end - ((i + 1) * self._span) // n, self.window_start)
         if newest <= oldest:
             return newest
         if h is None:
@@ -128,6 +167,8 @@ class SeededStats:
         return self.ID_BASE + (self.count - i) * 3 + (h >> 8) % 3
 
     def status_code(self, i, h=None):
+        if self.patterned:
+            return self._pattern[i % len(self._pattern)]
         if h is None:
             h = _mix(self.seed, i)
         return _STATUS_TABLE[(h >> 16) % 100]
@@ -137,6 +178,15 @@ class SeededStats:
             # Benign race: two threads may both build it; the result is identical.
             self._status_codes = bytes(self.status_code(i) for i in range(self.count))
         return self._status_codes
+
+    def matching(self, lo, hi, statuses):
+        """The indices in [lo, hi) of rows with one of ``statuses``: a lazy sequence when patterned."""
+        wanted = {STATS_STATUSES.index(s) for s in statuses}
+        if self.patterned:
+            return PatternIndices(lo, hi, [slot for slot, code in enumerate(self._pattern) if code in wanted],
+                                  len(self._pattern))
+        codes = self.status_codes()
+        return [i for i in range(lo, hi) if codes[i] in wanted]
 
     def max_id(self):
         return self.id_of(0) if self.count else self.ID_BASE
@@ -182,6 +232,32 @@ class SeededStats:
             else:
                 hi = mid
         return lo
+
+
+class PatternIndices:
+    """The indices i in [lo, hi) with i % period in ``slots``, as a sequence computed, not stored."""
+
+    def __init__(self, lo, hi, slots, period):
+        self._slots = sorted(slots)
+        self._period = period
+        self._first = self._rank(lo)
+        self._length = self._rank(hi) - self._first
+
+    def _rank(self, index):
+        """How many matching indices are below ``index``."""
+        blocks, rest = divmod(index, self._period)
+        return blocks * len(self._slots) + bisect.bisect_left(self._slots, rest)
+
+    def __len__(self):
+        return self._length
+
+    def __getitem__(self, position):
+        if position < 0:
+            position += self._length
+        if not 0 <= position < self._length:
+            raise IndexError(position)
+        block, slot = divmod(self._first + position, len(self._slots))
+        return block * self._period + self._slots[slot]
 
 
 class StatsView:
@@ -252,7 +328,7 @@ class World:
     """All simulator state.  Every mutation happens under ``self.lock``."""
 
     def __init__(self, seed=1, stats_rows=250, reports_per_type=60, subaccounts=5,
-                 store=None, token=None):
+                 store=None, token=None, stats_window=None):
         self.seed = int(seed)
         self.lock = threading.RLock()
         self.store = store
@@ -260,7 +336,7 @@ class World:
         self.account = self._make_account()
         self.plans = self._make_plans()
         self.subaccounts = self._make_subaccounts(int(subaccounts))
-        self.seeded_stats = SeededStats(self.seed, stats_rows)
+        self.seeded_stats = SeededStats(self.seed, stats_rows, parse_window(stats_window))
         self.reports = self._make_reports(int(reports_per_type))
         self._report_times = {row["cid"]: _utc_epoch(row["ts"][:19])
                               for rows in self.reports.values() for row in rows}
@@ -474,14 +550,9 @@ class World:
         seeded = self.seeded_stats
         lo, hi = 0, len(seeded)
         if seeded.count:
-            lo, hi = seeded.index_range(WINDOW_START - 1 if start is None else start,
-                                        WINDOW_END + 1 if end is None else end)
-        if statuses is None:
-            indices = range(lo, hi)
-        else:
-            wanted = {STATS_STATUSES.index(s) for s in statuses}
-            codes = seeded.status_codes()
-            indices = [i for i in range(lo, hi) if codes[i] in wanted]
+            lo, hi = seeded.index_range(seeded.window_start - 1 if start is None else start,
+                                        seeded.window_end + 1 if end is None else end)
+        indices = range(lo, hi) if statuses is None else seeded.matching(lo, hi, statuses)
         with self.lock:
             extra = [row for row in reversed(self.sent_stats)
                      if (start is None or row["_t"] >= start)

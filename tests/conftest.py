@@ -4,16 +4,22 @@ before every test that asks for `sim`, and the credentials that reach it."""
 
 import os
 import sys
+import threading
 
 import pytest
 import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from sim_harness import (  # noqa: E402
-    CONSUMER_KEY, CONSUMER_SECRET, DEFAULT_WORLD, EMAIL, PASSWORD, Client,
-)
 from relay import Relay  # noqa: E402
+from sim_harness import (  # noqa: E402
+    CONSUMER_KEY,
+    CONSUMER_SECRET,
+    DEFAULT_WORLD,
+    EMAIL,
+    PASSWORD,
+    Client,
+)
 from simulator import Simulator  # noqa: E402
 
 
@@ -80,3 +86,32 @@ def relay(sim):
     yield start
     for server in running:
         server.stop()
+
+
+@pytest.fixture
+def fifo():
+    """fifo(path, release_after) -> path, made a FIFO (named pipe). Should the code under test block reading it, a
+    writer feeds it every release_after seconds until the test ends, so the test fails instead of hanging."""
+    test_ended = threading.Event()
+    feeders = []
+
+    def make(path, release_after):
+        os.mkfifo(str(path))
+
+        def feed_a_stuck_reader():
+            while not test_ended.wait(release_after):
+                try:
+                    descriptor = os.open(str(path), os.O_WRONLY | os.O_NONBLOCK)
+                except OSError:  # ENXIO: nobody is reading it
+                    continue
+                os.write(descriptor, b'late data')
+                os.close(descriptor)
+
+        feeders.append(threading.Thread(target=feed_a_stuck_reader, daemon=True))
+        feeders[-1].start()
+        return path
+
+    yield make
+    test_ended.set()
+    for feeder in feeders:
+        feeder.join(5)

@@ -4,7 +4,7 @@
 
 """Reads attachment files on the controller (like copy's src), then runs the module with
 their content, so the managed host never needs the files; in-process when the module would run
-on the controller's own Python anyway (plugin_utils.in_process)."""
+on the controller's own Python anyway (plugin_utils.in_process, as every turboSMTP module)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -23,7 +23,6 @@ from ansible_collections.turbosmtp.api.plugins.module_utils.message import (
     check_regular_file,
     read_regular_file,
 )
-from ansible_collections.turbosmtp.api.plugins.modules.turbosmtp_send import Send
 from ansible_collections.turbosmtp.api.plugins.plugin_utils.in_process import TurboSMTPAction
 
 # A vault file holds its content hex encoded, with a header and line breaks: a little over twice the size.
@@ -31,9 +30,6 @@ MAX_VAULT_FILE_BYTES = MAX_FILE_BYTES * 2 + 64 * 1024
 
 
 class ActionModule(TurboSMTPAction):
-
-    module_class = Send
-    module_name = 'turbosmtp.api.turbosmtp_send'
 
     def module_args(self, result, task_vars):
         args = dict(self._task.args)

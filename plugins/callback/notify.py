@@ -20,6 +20,8 @@ description:
     a result with C(no_log) is shown with Ansible's censored message.
   - A mail that cannot be sent (missing option, bad credentials, the API unreachable) is reported as a warning;
     it never fails the run.
+  - The consumer key and secret, the password and the user information of any URL are masked (C(********)) in
+    every warning and message of the callback, also when the send API's answer repeats them.
 author:
   - turbosmtp.api contributors (@turbosmtp)
 requirements:
@@ -119,7 +121,10 @@ options:
       - section: callback_turbosmtp_notify
         key: region
   send_url:
-    description: Base URL of the send host, overriding O(region); C(/api/v2/mail/send) is appended.
+    description:
+      - Base URL of the send host, overriding O(region); C(/api/v2/mail/send) is appended.
+      - A URL with user information (C(https://user:password@host)) is refused, and no mail is sent; the warning
+        does not repeat the URL.
     type: str
     env:
       - name: TURBOSMTP_SEND_URL
@@ -176,6 +181,8 @@ from html import escape
 
 from ansible.plugins.callback import CallbackBase
 
+from ansible_collections.turbosmtp.api.plugins.module_utils._connection import check_connection_options, connection_secrets
+from ansible_collections.turbosmtp.api.plugins.module_utils._secrets import SecretMasker
 from ansible_collections.turbosmtp.api.plugins.module_utils.client import SEND_OPTIONS, SendClient, TurboSMTPError
 
 CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
@@ -184,6 +191,8 @@ COUNTERS = ('ok', 'changed', 'failures', 'unreachable', 'skipped', 'rescued', 'i
 COUNTER_LABELS = ('ok', 'changed', 'failed', 'unreachable', 'skipped', 'rescued', 'ignored')
 # A mail is no place for a whole stack of output: long messages are cut.
 MAX_MSG_CHARS = 2000
+# The options whose values are secrets: masked in every warning, as a module masks its no_log options.
+SECRET_OPTIONS = ('consumer_key', 'consumer_secret', 'password')
 # Line and paragraph separators that some mail software treats as line breaks, besides the control characters.
 HEADER_BREAKERS = ('\u2028', '\u2029')
 
@@ -346,7 +355,17 @@ class CallbackModule(CallbackBase):
             self.notify(stats)
         except Exception as error:  # pylint: disable=broad-except
             # Whatever goes wrong here, the run's own result must stand.
-            self._display.warning('turbosmtp.api.notify: could not send the run summary: %s' % error)
+            self._display.warning('turbosmtp.api.notify: could not send the run summary: %s' % self.masked(error))
+
+    def masked(self, text):
+        """text with every secret this callback knows masked: the API and exceptions may repeat what was sent."""
+        try:
+            settings = self.send_settings()
+        except Exception:  # pylint: disable=broad-except
+            settings = {}
+        secrets = [settings.get(name) for name in SECRET_OPTIONS]
+        secrets.extend(connection_secrets(settings))
+        return SecretMasker(secrets).mask(str(text))
 
     def notify(self, stats):
         if self.options_error:
@@ -371,14 +390,17 @@ class CallbackModule(CallbackBase):
             'html_content': summary.html(),
         }
         # The options the callback does not offer (retries) take the client's default.
-        client = SendClient.from_options(self.send_settings())
+        settings = self.send_settings()
+        # Before any request: a URL with credentials, a number or header value that cannot work.
+        check_connection_options(settings)
+        client = SendClient.from_options(settings)
         try:
             mid = client.send(message)
         except TurboSMTPError as error:
             raise ValueError(error.message) from error
         finally:
             self.close_quietly(client)
-        self._display.vvv('turbosmtp.api.notify: run summary sent to %s (mid %s)' % (message['to'], mid))
+        self._display.vvv(self.masked('turbosmtp.api.notify: run summary sent to %s (mid %s)' % (message['to'], mid)))
 
     def send_settings(self):
         """The connection options this callback has among the send client's; the client's defaults fill the rest.
@@ -397,7 +419,7 @@ class CallbackModule(CallbackBase):
         try:
             client.close()
         except Exception as error:  # pylint: disable=broad-except
-            self._display.vvv('turbosmtp.api.notify: could not close the connection to the send host: %s' % error)
+            self._display.vvv('turbosmtp.api.notify: could not close the connection to the send host: %s' % self.masked(error))
 
     @staticmethod
     def check_header(setting, value):

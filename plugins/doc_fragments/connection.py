@@ -9,20 +9,16 @@ __metaclass__ = type
 
 class ModuleDocFragment:
 
-    # The dashboard API connection; every module takes these options.
+    # Every module of the action group takes every connection option, so one module_defaults block serves the whole
+    # group. DOCUMENTATION holds the options both APIs use; a module adds the fragment of the API it calls (DASHBOARD or
+    # SEND) and the one that documents the options of the other API as ignored (SEND_IGNORED or DASHBOARD_IGNORED).
     DOCUMENTATION = r'''
 options:
-  api_token:
-    description:
-      - The authorization key for the dashboard API, as returned by C(/api/authorize)
-        (for example by M(turbosmtp.api.turbosmtp_token)).
-      - If not set, the value of the E(TURBOSMTP_API_TOKEN) environment variable is used.
-      - When neither this nor O(email) and O(password) are set, the task fails before any request.
-    type: str
   email:
     description:
-      - The turboSMTP account email. Together with O(password), and when O(api_token) is not set,
-        the module requests a short-lived token itself and revokes it when it ends, also when it fails.
+      - The turboSMTP account email. For the dashboard API, together with O(password) and when O(api_token) is not
+        set, the module requests a short-lived token itself and revokes it when it ends, also when it fails or its
+        task times out. For the send API, it is sent with O(password) when O(consumer_key) and O(consumer_secret) are not set.
       - If not set, the value of the E(TURBOSMTP_EMAIL) environment variable is used.
     type: str
   password:
@@ -30,13 +26,6 @@ options:
       - The turboSMTP account password, used with O(email).
       - If not set, the value of the E(TURBOSMTP_PASSWORD) environment variable is used.
     type: str
-  dashboard_url:
-    description:
-      - Base URL of the dashboard API. Point it at the bundled simulator to test playbooks offline.
-      - If not set, the value of the E(TURBOSMTP_DASHBOARD_URL) environment variable is used,
-        and then the default.
-    type: str
-    default: https://dashboard.serversmtp.com
   validate_certs:
     description:
       - Whether to verify the TLS certificate of the API. Only disable this for a test endpoint you trust.
@@ -48,14 +37,14 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds to wait for each HTTP request, more than 0 and at most 3600.
     type: float
     default: 30
   retries:
     description:
       - How many times a request is repeated after HTTP 429 (honouring C(Retry-After)), 502, 503, 504
         or a connection error, with exponential backoff. Reads and updates are retried; a send is retried
-        only when the API certainly did not take it.
+        only when the API certainly did not take it. From 0 to 100.
     type: int
     default: 3
 requirements:
@@ -65,10 +54,32 @@ notes:
     The module talks to the API from the host it runs on; run it on the controller with
     C(delegate_to: localhost) when the managed hosts cannot reach turboSMTP.
   - Use C(module_defaults) with the action group C(group/turbosmtp.api.turbosmtp) to set the connection
-    options once for a play.
+    options once for a play. Every module of the group takes every connection option, those of the dashboard
+    API and those of the send API, and ignores the ones of the API it does not call.
 '''
 
-    # The send host; modules and roles that send mail take these as well.
+    # The dashboard API; every module but turbosmtp_send calls it.
+    DASHBOARD = r'''
+options:
+  api_token:
+    description:
+      - The authorization key for the dashboard API, as returned by C(/api/authorize)
+        (for example by M(turbosmtp.api.turbosmtp_token)).
+      - If not set, the value of the E(TURBOSMTP_API_TOKEN) environment variable is used.
+      - When neither this nor O(email) and O(password) are set, the task fails before any request.
+    type: str
+  dashboard_url:
+    description:
+      - Base URL of the dashboard API. Point it at the bundled simulator to test playbooks offline.
+      - A URL with user information (C(https://user:password@host)) is refused before any request; its password is
+        masked in the task's output.
+      - If not set, the value of the E(TURBOSMTP_DASHBOARD_URL) environment variable is used,
+        and then the default.
+    type: str
+    default: https://dashboard.serversmtp.com
+'''
+
+    # The send host; turbosmtp_send calls it.
     SEND = r'''
 options:
   consumer_key:
@@ -93,6 +104,57 @@ options:
   send_url:
     description:
       - Base URL of the send host, overriding O(region). The path C(/api/v2/mail/send) is appended.
+      - A URL with user information (C(https://user:password@host)) is refused before any request; its password is
+        masked in the task's output.
       - If not set, the value of the E(TURBOSMTP_SEND_URL) environment variable is used.
     type: str
+'''
+
+    # For turbosmtp_send: the dashboard options it accepts and ignores.
+    DASHBOARD_IGNORED = r'''
+options:
+  api_token:
+    description:
+      - Not used by this module, which does not call the dashboard API; accepted (and ignored) so that one
+        C(module_defaults) block for C(group/turbosmtp.api.turbosmtp) serves every module of the group.
+    type: str
+    version_added: 1.1.0
+  dashboard_url:
+    description:
+      - Not used by this module, which does not call the dashboard API; accepted (and ignored) so that one
+        C(module_defaults) block for C(group/turbosmtp.api.turbosmtp) serves every module of the group.
+    type: str
+    default: https://dashboard.serversmtp.com
+    version_added: 1.1.0
+'''
+
+    # For the dashboard modules: the send options they accept and ignore.
+    SEND_IGNORED = r'''
+options:
+  consumer_key:
+    description:
+      - Not used by this module, which does not call the send API; accepted (and ignored) so that one
+        C(module_defaults) block for C(group/turbosmtp.api.turbosmtp) serves every module of the group.
+    type: str
+    version_added: 1.1.0
+  consumer_secret:
+    description:
+      - Not used by this module, which does not call the send API; accepted (and ignored) so that one
+        C(module_defaults) block for C(group/turbosmtp.api.turbosmtp) serves every module of the group.
+    type: str
+    version_added: 1.1.0
+  region:
+    description:
+      - Not used by this module, which does not call the send API; accepted (and ignored) so that one
+        C(module_defaults) block for C(group/turbosmtp.api.turbosmtp) serves every module of the group.
+    type: str
+    choices: [eu, global]
+    default: global
+    version_added: 1.1.0
+  send_url:
+    description:
+      - Not used by this module, which does not call the send API; accepted (and ignored) so that one
+        C(module_defaults) block for C(group/turbosmtp.api.turbosmtp) serves every module of the group.
+    type: str
+    version_added: 1.1.0
 '''

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 class ModuleDocFragment:
 
-    # How the list modules read a list: the options of plugins/module_utils/queries.py listing_argument_spec.
+    # How the list modules read a list: the options of plugins/module_utils/listing_module.py listing_argument_spec.
     DOCUMENTATION = r'''
 options:
   tz:
@@ -37,7 +37,28 @@ options:
       - An answer that is not CSV, such as an error object under HTTP 200, a JSON or HTML C(Content-Type), or a
         body that is a JSON object or list, fails the task and leaves the file as it was.
       - In check mode nothing is written.
+      - The export holds personal data (addresses, complaints), so a new file is created with mode C(0600) unless
+        O(mode), O(owner) or O(group) say otherwise. A file that is replaced keeps its owner, group and mode, as with
+        Ansible's own file modules; O(mode), O(owner) and O(group), when set, then apply.
     type: path
+  mode:
+    description:
+      - The permissions of the O(csv_dest) file, as for M(ansible.builtin.file); in octal form (V('0640'), quoted)
+        or symbolic form (V(u=rw,g=r)).
+      - Not set, a new file is C(0600) and a replaced file keeps its mode.
+    type: raw
+    version_added: 1.1.0
+  owner:
+    description:
+      - The user (name or uid) that owns the O(csv_dest) file. Not set, a new file belongs to the user the module runs as
+        and a replaced file keeps its owner (when the module runs as root).
+    type: str
+    version_added: 1.1.0
+  group:
+    description:
+      - The group (name or gid) of the O(csv_dest) file. Not set, as for O(owner).
+    type: str
+    version_added: 1.1.0
   concurrency:
     description:
       - How many pages are fetched at the same time, from 1 to 32.

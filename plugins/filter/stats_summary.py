@@ -13,13 +13,18 @@ author:
 version_added: 1.1.0
 short_description: Summarise the rows of turbosmtp_stats_info into deliverability counts
 description:
-  - Counts the rows returned by M(turbosmtp.api.turbosmtp_stats_info) (its RV(turbosmtp.api.turbosmtp_stats_info#module:emails))
-    by status, by status group and by day, and works out the delivered, read and bounce rates.
+  - Counts the rows of the RV(turbosmtp.api.turbosmtp_stats_info#module:emails) list that M(turbosmtp.api.turbosmtp_stats_info)
+    returns by status, by status group and by day, and works out the delivered, read and bounce rates.
   - The groups are those of the module's O(turbosmtp.api.turbosmtp_stats_info#module:status_group) option, counted with
     the same mapping. They overlap, as in the API, so a row with status C(OPEN) counts in both C(delivered) and C(read).
-  - A status the collection does not know is counted in RV(_value.by_status) and in no group.
-  - Each row must have a C(sendTime) and a C(status); a row without either fails the task with a message naming
-    the row's index.
+  - A status the collection does not know is counted in RV(_value.by_status) and in no group. A status that is not
+    a string, or that is named like a method of a dict (such as C(items) or C(values), which a template would read
+    as the method), is counted as C(UNKNOWN).
+  - Each row must have a C(sendTime) and a C(status); a row without either, or with a C(sendTime) that is not a
+    time (an impossible date or offset such as C(+99:99), or one that leaves the calendar in O(tz)), fails the task
+    with a message naming the row's index.
+  - M(turbosmtp.api.turbosmtp_stats_info) returns the same dict, computed from the API's counts without reading a
+    row, with O(turbosmtp.api.turbosmtp_stats_info#module:summary=true).
 options:
   _input:
     description:
@@ -105,14 +110,11 @@ _value:
 '''
 
 import re
-from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_text
-from ansible.module_utils.six import string_types
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import STATS_STATUSES, STATUS_GROUPS
+from ansible_collections.turbosmtp.api.plugins.module_utils._stats_summary import build_summary, status_name
 
 # What the API sends (2026-04-24T10:58:06.000Z), and the looser forms a user may hand in:
 # a space instead of T, no fraction, an explicit offset, or no zone at all (taken as UTC).
@@ -121,8 +123,15 @@ SEND_TIME_PATTERN = re.compile(
 TZ_PATTERN = re.compile(r'([+-])(\d\d):([0-5]\d)$')
 # The offsets in use on Earth, as the modules accept them.
 TZ_RANGE_MINUTES = (-12 * 60, 14 * 60)
-RATE_GROUPS = ('delivered', 'read', 'bounce')
-RATE_PLACES = 4
+
+
+def _kind(value):
+    """What a value is, in a playbook author's words: ansible-core 2.19+ hands filters its own lazy dict and list classes."""
+    for types, name in (((bool,), 'a boolean'), ((dict,), 'a dict'), ((str,), 'a string'), ((list, tuple), 'a list'),
+                        ((int, float), 'a number')):
+        if isinstance(value, types):
+            return name
+    return 'null' if value is None else 'a %s' % type(value).__name__
 
 
 def _offset(text):
@@ -134,7 +143,7 @@ def _offset(text):
 def _parse_tz(tz):
     if tz is None:
         return timezone.utc
-    match = TZ_PATTERN.match(tz) if isinstance(tz, string_types) else None
+    match = TZ_PATTERN.match(tz) if isinstance(tz, str) else None
     if not match:
         raise AnsibleFilterError('stats_summary: tz must be a UTC offset such as +01:00 or -05:30, got %r' % (tz,))
     minutes = (1 if match.group(1) == '+' else -1) * (int(match.group(2)) * 60 + int(match.group(3)))
@@ -144,72 +153,41 @@ def _parse_tz(tz):
 
 
 def _send_day(index, value, zone):
-    match = SEND_TIME_PATTERN.match(value.strip()) if isinstance(value, string_types) else None
-    moment = None
+    match = SEND_TIME_PATTERN.match(value.strip()) if isinstance(value, str) else None
+    local = None
     if match:
+        zone_text = match.group(7)
         try:
             moment = datetime(*[int(part) for part in match.groups()[:6]])
-        except ValueError:
-            moment = None
-    if moment is None:
+            source_zone = timezone.utc if zone_text is None or zone_text.upper() == 'Z' else _offset(zone_text)
+            local = moment.replace(tzinfo=source_zone).astimezone(zone)
+        except (ValueError, OverflowError):
+            # A day that does not exist, an offset of a day or more (+2400, +99:99), or a moment that
+            # leaves the calendar once moved to tz (0001-01-01 west of UTC).
+            local = None
+    if local is None:
         raise AnsibleFilterError('stats_summary: row %d has a sendTime that is not a time such as '
-                                 '2026-04-24T10:58:06.000Z: %r' % (index, value))
-    zone_text = match.group(7)
-    source_zone = timezone.utc if zone_text is None or zone_text.upper() == 'Z' else _offset(zone_text)
-    local = moment.replace(tzinfo=source_zone).astimezone(zone)
+                                 '2026-04-24T10:58:06.000Z (with an offset between -23:59 and +23:59): %r' % (index, value))
     return '%04d-%02d-%02d' % (local.year, local.month, local.day)
-
-
-def _status_order(status):
-    known = status in STATS_STATUSES
-    return (0, STATS_STATUSES.index(status), '') if known else (1, 0, status)
-
-
-def _ordered_statuses(counts):
-    return dict((status, counts[status]) for status in sorted(counts, key=_status_order))
-
-
-def _groups(status_counts):
-    return dict((group, sum(status_counts.get(status, 0) for status in statuses))
-                for group, statuses in STATUS_GROUPS.items())
-
-
-def _rate(part, total):
-    return round(float(part) / total, RATE_PLACES) if total else 0.0
 
 
 def stats_summary(emails, tz=None):
     """The counts of the rows of turbosmtp_stats_info; see DOCUMENTATION."""
     if not isinstance(emails, (list, tuple)):
         raise AnsibleFilterError('stats_summary: expected the list of rows (the emails of turbosmtp_stats_info), '
-                                 'got %s' % type(emails).__name__)
+                                 'got %s' % _kind(emails))
     zone = _parse_tz(tz)
-    statuses = Counter()
     days = {}
     for index, row in enumerate(emails):
         if not isinstance(row, dict):
             raise AnsibleFilterError('stats_summary: row %d is not a dict: %r' % (index, row))
-        missing = [field for field in ('sendTime', 'status') if row.get(field) in (None, '')]
+        missing = [field for field in ('sendTime', 'status') if row.get(field) is None or row.get(field) == '']
         if missing:
             raise AnsibleFilterError('stats_summary: row %d has no %s' % (index, ' and no '.join(missing)))
-        status = to_text(row['status'])
-        day = _send_day(index, row['sendTime'], zone)
-        statuses[status] += 1
-        days.setdefault(day, Counter())[status] += 1
-
-    total = sum(statuses.values())
-    by_group = _groups(statuses)
-    return {
-        'total': total,
-        'by_status': _ordered_statuses(statuses),
-        'by_group': by_group,
-        'rates': dict((group, _rate(by_group[group], total)) for group in RATE_GROUPS),
-        'by_day': [
-            {'date': day, 'total': sum(days[day].values()), 'by_status': _ordered_statuses(days[day]),
-             'by_group': _groups(days[day])}
-            for day in sorted(days)
-        ],
-    }
+        day = days.setdefault(_send_day(index, row['sendTime'], zone), {})
+        status = status_name(row['status'])
+        day[status] = day.get(status, 0) + 1
+    return build_summary(days)
 
 
 class FilterModule:

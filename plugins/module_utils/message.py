@@ -165,6 +165,31 @@ def _file_kind(mode):
     return 'a special file'
 
 
+# Bidirectional embeddings, overrides and isolates: "\u202egnp.exe" shows as "exe.png".
+_BIDI_CONTROLS = re.compile('[\u202a-\u202e\u2066-\u2069]')
+_LONE_SURROGATE = re.compile('[\ud800-\udfff]')
+
+
+def check_attachment_name(field, name):
+    """``name`` unchanged, or ValueError naming ``field`` when it is no plain file name a mail client shows as it is.
+
+    Refused: a path separator (``/`` or ``\\``), ``.`` or ``..``, bidirectional controls, text that is not
+    valid Unicode (a file name that is not UTF-8 arrives with lone surrogates), and header breakers.
+    """
+    shown = ascii(name)
+    if name in ('.', '..'):
+        raise ValueError('%s: the attachment name %s is not a file name' % (field, shown))
+    if '/' in name or '\\' in name:
+        raise ValueError('%s: the attachment name %s holds a path separator (/ or \\); give a file name only' % (field, shown))
+    if _BIDI_CONTROLS.search(name):
+        raise ValueError('%s: the attachment name %s holds a bidirectional control character (U+202A-U+202E, '
+                         'U+2066-U+2069), which can disguise its extension' % (field, shown))
+    if _LONE_SURROGATE.search(name):
+        raise ValueError('%s: the attachment name %s is not valid Unicode (a file name that is not UTF-8?); '
+                         'set name to a valid one' % (field, shown))
+    return check_header_text(field, name)
+
+
 def build_attachment(field, attachment):
     """The API's {name, type, content, content_id} for one `attachments` item."""
     path, content, name = attachment.get('path'), attachment.get('content'), attachment.get('name')
@@ -172,7 +197,7 @@ def build_attachment(field, attachment):
         raise ValueError('%s: set either path or content, not both' % field)
     if path is not None:
         name = name or os.path.basename(path)
-        check_header_text('%s.name' % field, name)
+        check_attachment_name('%s.name' % field, name)
         encoded = base64.b64encode(_read_file('%s.path' % field, path)).decode('ascii')
     elif content is not None:
         encoded = re.sub(r'\s+', '', content)
@@ -182,7 +207,7 @@ def build_attachment(field, attachment):
             raise ValueError('%s.content: not valid base64' % field) from None
         if not name:
             raise ValueError('%s.name: required when the attachment is given as content' % field)
-        check_header_text('%s.name' % field, name)
+        check_attachment_name('%s.name' % field, name)
     else:
         raise ValueError('%s: set path or content' % field)
     content_type = attachment.get('type') or mimetypes.guess_type(name)[0] or DEFAULT_ATTACHMENT_TYPE

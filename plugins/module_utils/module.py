@@ -13,24 +13,25 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.client import (
+from ansible_collections.turbosmtp.api.plugins.module_utils._answers import TurboSMTPError
+from ansible_collections.turbosmtp.api.plugins.module_utils._connection import (
     CONNECTION_OPTIONS,
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
     SEND_URLS,
-    DashboardClient,
-    SendClient,
-    TurboSMTPError,
+    check_connection_options,
+    connection_secrets,
 )
+from ansible_collections.turbosmtp.api.plugins.module_utils._dashboard import DashboardClient
+from ansible_collections.turbosmtp.api.plugins.module_utils._send_api import SendClient
+from ansible_collections.turbosmtp.api.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import DEFAULT_CONCURRENCY
 
 
 class TaskFailed(Exception):
     """Raised by run() to fail the task with result fields beside msg.
 
-    For a failure after something was already changed: the task must still say
-    ``changed: true`` and what it did, so ``result`` carries those fields. ``error``, when
-    set, is the TurboSMTPError that stopped the work; its status and codes are returned too.
+    For a failure that must still say what it did (``changed: true``, which messages went out),
+    ``result`` carries those fields. ``error``, when set, is the TurboSMTPError that stopped the
+    work; its status, codes and ``may_have_been_sent`` are returned too.
     """
 
     def __init__(self, msg, error=None, **result):
@@ -49,8 +50,8 @@ def _connection_option(name, **spec):
     return spec
 
 
-def connection_argument_spec():
-    """Options every module takes to reach the dashboard API (doc fragment turbosmtp.api.connection)."""
+def dashboard_argument_spec():
+    """The options of the dashboard API."""
     return dict(
         api_token=_connection_option('api_token', type='str', no_log=True),
         email=_connection_option('email', type='str'),
@@ -63,7 +64,7 @@ def connection_argument_spec():
 
 
 def send_argument_spec():
-    """Options of the send host (doc fragment turbosmtp.api.connection.SEND)."""
+    """The options only the send host takes."""
     return dict(
         consumer_key=_connection_option('consumer_key', type='str', no_log=True),
         consumer_secret=_connection_option('consumer_secret', type='str', no_log=True),
@@ -72,27 +73,42 @@ def send_argument_spec():
     )
 
 
+def connection_argument_spec():
+    """Every connection option, which every module takes (doc fragment turbosmtp.api.connection).
+
+    One credential block under ``module_defaults: group/turbosmtp.api.turbosmtp`` then serves every
+    module of the group; a module ignores the options of the API it does not call.
+    """
+    return dict(dashboard_argument_spec(), **send_argument_spec())
+
+
 def concurrency_argument_spec():
     """The concurrency option of the modules that make many requests at once; checked by check_concurrency()."""
     return dict(type='int', default=DEFAULT_CONCURRENCY)
 
 
-def check_transport_options(params):
-    """Reject connection options that cannot work, before any request."""
-    if params['timeout'] <= 0:
-        raise ValueError('timeout must be a positive number of seconds, got %s' % params['timeout'])
-    if params['retries'] < 0:
-        raise ValueError('retries must be zero or more, got %s' % params['retries'])
+class _AnsibleModule(AnsibleModule):
+    """AnsibleModule whose syslog line of the invocation survives a NUL character in an option.
+
+    Python 3.12+ refuses a NUL in a syslog message (ValueError): ansible-core 2.17+ then fails the
+    task with "Failed to log to syslog", and 2.16 with a traceback, before the module's own checks
+    can name the option that holds it (a header field, say). The NUL is logged as \\x00 instead.
+    """
+
+    def _log_to_syslog(self, msg):
+        if isinstance(msg, str):
+            msg = msg.replace('\x00', '\\x00')
+        super()._log_to_syslog(msg)
 
 
 class TurboSMTPModule:
     """Base of every module: declare options as class attributes and implement run().
 
-    run() returns the result dict. Bad input is reported by raising ValueError from
-    validate() (before any request); API failures arrive as TurboSMTPError, and a failure
-    after a change as TaskFailed with the fields that say what changed. Anything else is
-    an answer the module did not understand. Whatever happens, the task fails with one
-    clear msg, and a token the module asked for is revoked.
+    validate() checks the options before any request and returns what it parsed from them
+    (raising ValueError naming the offending option); run(parsed) gets that and returns the
+    result dict. API failures arrive as TurboSMTPError, and a failure that must still say what
+    it did as TaskFailed. Anything else is an answer the module did not understand. Whatever
+    happens, the task fails with one clear msg, and a token the module asked for is revoked.
     """
 
     argument_spec = {}
@@ -101,7 +117,6 @@ class TurboSMTPModule:
     required_one_of = []
     required_if = []
     required_by = {}
-    uses_send_api = False
 
     def __init__(self, module):
         self.module = module
@@ -125,13 +140,17 @@ class TurboSMTPModule:
         return self._sender
 
     def validate(self):
-        """Check the options; raise ValueError naming the offending one."""
+        """What run() needs, parsed from the options; raise ValueError naming the offending one."""
+        return None
 
-    def run(self):
+    def run(self, parsed):
         raise NotImplementedError
 
     def close(self):
-        """Release clients; returns warnings for anything that could not be cleaned up."""
+        """Release clients; returns warnings for anything that could not be cleaned up.
+
+        Safe to call more than once, and from a handler of any exception (a task timeout).
+        """
         warnings = []
         if self._dashboard is not None:
             try:
@@ -147,15 +166,14 @@ class TurboSMTPModule:
     @classmethod
     def argument_spec_with_connection(cls):
         spec = connection_argument_spec()
-        if cls.uses_send_api:
-            spec.update(send_argument_spec())
         spec.update(cls.argument_spec)
         return spec
 
     @classmethod
     def execute(cls):
-        module = AnsibleModule(argument_spec=cls.argument_spec_with_connection(), supports_check_mode=True,
-                               **argument_constraints(cls))
+        module = _AnsibleModule(argument_spec=cls.argument_spec_with_connection(), supports_check_mode=True,
+                                **argument_constraints(cls))
+        module.no_log_values.update(connection_secrets(module.params))
         if not HAS_REQUESTS:
             module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         result, warnings = run_instance(cls(module))
@@ -182,27 +200,34 @@ def run_instance(instance):
 
     The one code path behind both AnsibleModule (execute()) and the in-process action plugins.
     Returns (result, warnings): a failed result has ``failed: True`` and ``msg``; warnings are
-    for what could not be cleaned up. Never raises for a module's own failure.
+    for what could not be cleaned up. Never raises for a module's own failure. On every way out,
+    a task timeout (a BaseException) included, the login token the module asked for is revoked.
     """
-    failure = None
-    result = None
+    # Before anything can fail: a password in a URL is masked in msg and invocation as a no_log value is.
+    no_log_values = getattr(instance.module, 'no_log_values', None)
+    if no_log_values is not None:
+        no_log_values.update(connection_secrets(instance.params))
     try:
-        check_transport_options(instance.params)
-        instance.validate()
+        result = _validated_run(instance)
+    except BaseException:
+        instance.close()
+        raise
+    return result, instance.close()
+
+
+def _validated_run(instance):
+    try:
+        check_connection_options(instance.params)
+        parsed = instance.validate()
     except ValueError as error:
-        failure = dict(msg=str(error))
-    if failure is None:
-        try:
-            result = instance.run()
-        except TaskFailed as error:
-            failure = dict(error.result, msg=error.msg)
-        except TurboSMTPError as error:
-            failure = dict(msg=error.message, **error.result_fields())
-        except Exception as error:
-            # A shape no check foresaw: say so plainly, keep the traceback for -vvv.
-            failure = dict(msg='turboSMTP answered in a way this module did not understand (%s: %s)'
-                           % (type(error).__name__, error), exception=traceback.format_exc())
-    warnings = instance.close()
-    if failure is not None:
-        return dict(failure, failed=True), warnings
-    return result, warnings
+        return dict(msg=str(error), failed=True)
+    try:
+        return instance.run(parsed)
+    except TaskFailed as error:
+        return dict(error.result, msg=error.msg, failed=True)
+    except TurboSMTPError as error:
+        return dict(msg=error.message, failed=True, **error.result_fields())
+    except Exception as error:
+        # A shape no check foresaw: say so plainly, keep the traceback for -vvv.
+        return dict(msg='turboSMTP answered in a way this module did not understand (%s: %s)' % (type(error).__name__, error),
+                    exception=traceback.format_exc(), failed=True)

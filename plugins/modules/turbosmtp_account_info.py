@@ -18,6 +18,8 @@ author:
   - turbosmtp.api contributors (@turbosmtp)
 extends_documentation_fragment:
   - turbosmtp.api.connection
+  - turbosmtp.api.connection.DASHBOARD
+  - turbosmtp.api.connection.SEND_IGNORED
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
   - turbosmtp.api.attributes.INFO_MODULE
@@ -95,7 +97,7 @@ from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import wi
 
 class AccountInfo(TurboSMTPModule):
 
-    def run(self):
+    def run(self, parsed):
         return dict(changed=False, account=without_secrets(self.dashboard.user_info()))
 
 

@@ -24,6 +24,8 @@ options:
     default: false
 extends_documentation_fragment:
   - turbosmtp.api.connection
+  - turbosmtp.api.connection.DASHBOARD
+  - turbosmtp.api.connection.SEND_IGNORED
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
   - turbosmtp.api.attributes.INFO_MODULE
@@ -131,7 +133,7 @@ class PlansInfo(TurboSMTPModule):
         active_only=dict(type='bool', default=False),
     )
 
-    def run(self):
+    def run(self, parsed):
         plans = self.dashboard.plans()
         if self.params['active_only']:
             plans = [plan for plan in plans if plan.get('active')]

@@ -72,6 +72,8 @@ options:
     default: 100
 extends_documentation_fragment:
   - turbosmtp.api.connection
+  - turbosmtp.api.connection.DASHBOARD
+  - turbosmtp.api.connection.SEND_IGNORED
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
 attributes:
@@ -106,7 +108,7 @@ EXAMPLES = r'''
     api_token: "{{ turbosmtp_api_token }}"
     type: bounce
     start: "2020-01-01"
-    end: "{{ '%Y-%m-%d' | strftime(ansible_date_time.epoch | int - 90 * 86400) }}"
+    end: "{{ '%Y-%m-%d' | strftime(ansible_facts.date_time.epoch | int - 90 * 86400) }}"
   delegate_to: localhost
   run_once: true
 
@@ -166,14 +168,16 @@ diff:
 '''
 
 import re
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.client import TurboSMTPError
+from ansible_collections.turbosmtp.api.plugins.module_utils._answers import TurboSMTPError
+from ansible_collections.turbosmtp.api.plugins.module_utils._concurrency import map_concurrently
+from ansible_collections.turbosmtp.api.plugins.module_utils._connection import check_number
+from ansible_collections.turbosmtp.api.plugins.module_utils.listing_module import check_one_selection
 from ansible_collections.turbosmtp.api.plugins.module_utils.module import TaskFailed, TurboSMTPModule, concurrency_argument_spec
-from ansible_collections.turbosmtp.api.plugins.module_utils.queries import check_one_selection
 from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import REPORT_TYPES, check_concurrency, check_tz, report_range
 
-
+# Ids travel in the query string of one DELETE; far more than this would outgrow any server's URL limit anyway.
+MAX_BATCH_SIZE = 10000
 # str.isdigit() also takes "²" and Arabic-Indic digits, which int() turns into another id or rejects.
 REPORT_ID = re.compile(r'[0-9]+\Z')
 
@@ -208,6 +212,7 @@ class ReportCleanup(TurboSMTPModule):
     required_together = [('start', 'end')]
 
     def validate(self):
+        """(the ids asked for, None unless ids is set; the query values of a start and end or all selection)."""
         selected = [name for name, chosen in (('ids', self.params['ids'] is not None),
                                               ('start and end', self.params['start'] is not None),
                                               ('all: true', self.params['all'])) if chosen]
@@ -215,15 +220,16 @@ class ReportCleanup(TurboSMTPModule):
         check_concurrency(self.params['concurrency'])
         if self.params['batch_size'] < 1:
             raise ValueError('batch_size must be 1 or more, got %d' % self.params['batch_size'])
+        check_number('batch_size', self.params['batch_size'], minimum=1, maximum=MAX_BATCH_SIZE)
         check_tz('tz', self.params['tz'])
-        self.query = dict((name, self.params[name]) for name in ('filter', 'tz') if self.params[name])
-        if self.params['ids'] is not None:
-            self.wanted = report_ids(self.params['ids'])
+        query = dict((name, self.params[name]) for name in ('filter', 'tz') if self.params[name])
+        wanted = report_ids(self.params['ids']) if self.params['ids'] is not None else None
         if self.params['start'] is not None:
-            self.query['start'], self.query['end'] = report_range(self.params['start'], self.params['end'])
+            query['start'], query['end'] = report_range(self.params['start'], self.params['end'])
+        return wanted, query
 
-    def run(self):
-        ids = self.matching_ids()
+    def run(self, parsed):
+        ids = self.matching_ids(*parsed)
         if ids and not self.check_mode:
             self.delete(ids)
         return self.result(ids)
@@ -238,11 +244,11 @@ class ReportCleanup(TurboSMTPModule):
         return self.dashboard.report_ids(self.params['type'], query, whole_history=whole_history,
                                          concurrency=self.params['concurrency'])
 
-    def matching_ids(self):
-        if self.params['ids'] is not None:
-            existing = set(self.list_ids({}, whole_history=True)) if self.wanted else set()
-            return [cid for cid in self.wanted if cid in existing]
-        return self.list_ids(self.query, whole_history=bool(self.params['all']))
+    def matching_ids(self, wanted, query):
+        if wanted is not None:
+            existing = set(self.list_ids({}, whole_history=True)) if wanted else set()
+            return [cid for cid in wanted if cid in existing]
+        return self.list_ids(query, whole_history=bool(self.params['all']))
 
     def delete(self, ids):
         if self.params['type'] == 'spam' and self.params['all'] and not self.params['filter']:
@@ -263,25 +269,21 @@ class ReportCleanup(TurboSMTPModule):
 
         After a failure no other batch is started, but those under way are waited for: they count.
         """
-        done, failures, running = set(), [], {}
-        waiting = iter(enumerate(batches))
-        with ThreadPoolExecutor(max_workers=min(self.params['concurrency'], len(batches))) as pool:
-            def start_next():
-                index, batch = next(waiting, (None, None))
-                if batch is not None:
-                    running[pool.submit(self.dashboard.delete_reports, self.params['type'], batch)] = index
-            for _worker in range(self.params['concurrency']):
-                start_next()
-            while running:
-                finished, dummy = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    index = running.pop(future)
-                    if future.exception() is None:
-                        done.add(index)
-                    else:
-                        failures.append(future.exception())
-                    if not failures:
-                        start_next()
+        done, failures = set(), []
+
+        def delete(numbered):
+            index, batch = numbered
+            try:
+                self.dashboard.delete_reports(self.params['type'], batch)
+            except Exception as error:
+                failures.append(error)
+                raise
+            done.add(index)
+
+        try:
+            map_concurrently(delete, enumerate(batches), self.params['concurrency'])
+        except Exception:
+            pass  # every failure is in failures, reported by partial_failure()
         return done, failures
 
     def partial_failure(self, failures, deleted, wanted):

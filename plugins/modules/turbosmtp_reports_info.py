@@ -51,6 +51,8 @@ options:
     type: str
 extends_documentation_fragment:
   - turbosmtp.api.connection
+  - turbosmtp.api.connection.DASHBOARD
+  - turbosmtp.api.connection.SEND_IGNORED
   - turbosmtp.api.listing
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
@@ -148,8 +150,9 @@ csv_bytes:
   sample: 14311
 '''
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.queries import (
+from ansible_collections.turbosmtp.api.plugins.module_utils.listing_module import (
     LISTING_MUTUALLY_EXCLUSIVE,
+    LISTING_REQUIRED_BY,
     ListingModule,
     check_listing_options,
     check_one_selection,
@@ -171,31 +174,34 @@ class ReportsInfo(ListingModule):
     )
     mutually_exclusive = LISTING_MUTUALLY_EXCLUSIVE
     required_together = [('start', 'end')]
+    required_by = LISTING_REQUIRED_BY
     rows_name = 'reports'
-    # The query values, checked by validate() before any request.
-    query = None
-    whole_history = False
 
     def validate(self):
+        """The query values of the selection."""
         selected = [name for name, chosen in (('start and end', self.params['start'] is not None),
                                               ('all: true', self.params['all'])) if chosen]
         check_one_selection(selected, ('start and end', 'all: true'))
         check_listing_options(self.params)
-        self.query = report_query(self.params)
-        self.whole_history = bool(self.params['all'])
+        return report_query(self.params)
 
-    def run(self):
-        return self.read_list()
+    def run(self, parsed):
+        return self.read_list(parsed)
 
-    def count(self):
-        return self.dashboard.reports_count(self.params['type'], self.query, whole_history=self.whole_history)
+    @property
+    def whole_history(self):
+        return bool(self.params['all'])
 
-    def rows(self, limit, concurrency):
-        return self.dashboard.reports_list(self.params['type'], self.query, whole_history=self.whole_history,
+    def count(self, query):
+        return self.dashboard.reports_count(self.params['type'], query, whole_history=self.whole_history)
+
+    def rows(self, query, limit, concurrency):
+        return self.dashboard.reports_list(self.params['type'], query, whole_history=self.whole_history,
                                            limit=limit, concurrency=concurrency)
 
-    def export(self, dest):
-        return self.dashboard.reports_csv(self.params['type'], self.query, dest, whole_history=self.whole_history)
+    def export(self, query, dest, attributes):
+        return self.dashboard.reports_csv(self.params['type'], query, dest, whole_history=self.whole_history,
+                                          attributes=attributes)
 
 
 def main():

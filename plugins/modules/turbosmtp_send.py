@@ -209,6 +209,7 @@ options:
 extends_documentation_fragment:
   - turbosmtp.api.connection
   - turbosmtp.api.connection.SEND
+  - turbosmtp.api.connection.DASHBOARD_IGNORED
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
 attributes:
@@ -274,8 +275,8 @@ EXAMPLES = r'''
       - to: [bob@example.com]
         reference_id: notice-bob
         attachments:
-          - content: "{{ lookup('ansible.builtin.file', 'map.png', rstrip=false) | b64encode }}"
-            name: map.png
+          # A binary file is attached by path: the action plugin reads it from the controller as bytes.
+          - path: map.png
   delegate_to: localhost
 '''
 
@@ -323,30 +324,15 @@ messages:
       sample: null
 '''
 
-from concurrent.futures import ThreadPoolExecutor
-
-from ansible_collections.turbosmtp.api.plugins.module_utils.client import TurboSMTPError
+from ansible_collections.turbosmtp.api.plugins.module_utils._answers import TurboSMTPError
+from ansible_collections.turbosmtp.api.plugins.module_utils._concurrency import map_concurrently
 from ansible_collections.turbosmtp.api.plugins.module_utils.message import (
     build_message,
     merge_message,
     message_argument_spec,
 )
-from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboSMTPModule, concurrency_argument_spec
+from ansible_collections.turbosmtp.api.plugins.module_utils.module import TaskFailed, TurboSMTPModule, concurrency_argument_spec
 from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import check_concurrency
-
-
-class SendFailed(TurboSMTPError):
-    """A failed send that still returns what the user needs to act on (which messages went out)."""
-
-    def __init__(self, message, extra, cause=None):
-        super().__init__(message, status=getattr(cause, 'status', None), error_code=getattr(cause, 'error_code', None),
-                         details=getattr(cause, 'details', None))
-        self.extra = extra
-
-    def result_fields(self):
-        fields = super().result_fields()
-        fields.update(self.extra)
-        return fields
 
 
 def _outcome(recipients, mid=None, status='sent', error=None):
@@ -386,21 +372,20 @@ class Send(TurboSMTPModule):
         messages=dict(type='list', elements='dict', options=message_argument_spec()),
         concurrency=concurrency_argument_spec(),
     )
-    uses_send_api = True
 
     def validate(self):
+        """The API body of every message, checked."""
         check_concurrency(self.params['concurrency'])
         if self.params['messages'] is None:
-            self.bodies = [build_message(self.params)]
-        else:
-            self.bodies = [build_message(merge_message(self.params, item), 'messages[%d].' % index)
-                           for index, item in enumerate(self.params['messages'])]
+            return [build_message(self.params)]
+        return [build_message(merge_message(self.params, item), 'messages[%d].' % index)
+                for index, item in enumerate(self.params['messages'])]
 
-    def run(self):
+    def run(self, parsed):
         self.sender.check_credentials()
         if self.params['messages'] is None:
-            return self.send_one(self.bodies[0])
-        return self.send_batch()
+            return self.send_one(parsed[0])
+        return self.send_batch(parsed)
 
     def send_one(self, body):
         if self.check_mode:
@@ -408,19 +393,18 @@ class Send(TurboSMTPModule):
         try:
             return dict(changed=True, mid=self.sender.send(body))
         except TurboSMTPError as error:
-            raise SendFailed(error.message, dict(may_have_been_sent=error.may_have_been_sent), cause=error) from error
+            raise TaskFailed(error.message, error, may_have_been_sent=error.may_have_been_sent) from error
 
-    def send_batch(self):
+    def send_batch(self, bodies):
         if self.check_mode:
-            return dict(changed=bool(self.bodies), messages=[
-                _outcome(recipients(body), mid=None, status='not sent') for body in self.bodies])
-        workers = min(self.params['concurrency'], len(self.bodies)) or 1
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(self.try_send, self.bodies))
+            return dict(changed=bool(bodies), messages=[
+                _outcome(recipients(body), mid=None, status='not sent') for body in bodies])
+        outcomes = map_concurrently(self.try_send, bodies, self.params['concurrency'])
         changed = any(item['status'] == 'sent' for item in outcomes)
         if all(item['status'] == 'sent' for item in outcomes):
             return dict(changed=changed, messages=outcomes)
-        raise SendFailed(_batch_summary(outcomes), dict(changed=changed, messages=outcomes))
+        raise TaskFailed(_batch_summary(outcomes), None, http_status=None, error_code=None, error_details=None,
+                         changed=changed, messages=outcomes)
 
     def try_send(self, body):
         try:

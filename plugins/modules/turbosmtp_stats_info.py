@@ -58,8 +58,29 @@ options:
       - Mutually exclusive with O(start), O(end), O(status), O(status_group), O(tz), O(count_only) and O(csv_dest).
     type: int
     choices: [10, 20, 30]
+  summary:
+    description:
+      - Instead of the rows, return RV(summary), the deliverability summary of the selected messages (totals by
+        status, by status group and by day, and rates), exactly as the filter P(turbosmtp.api.stats_summary#filter)
+        computes it from the rows, but built from the API's counts only (C(/api/stats/panes/emails/count)). No row
+        is read, so it costs the same for a million messages as for a hundred.
+      - Days are the calendar days of O(tz). When O(tz) is not set the API reads O(start) and O(end) in C(+01:00),
+        and the days are counted in C(+01:00) too, so set O(tz=+00:00) to get the days of
+        C(emails | turbosmtp.api.stats_summary) (which counts in UTC by default).
+      - One count request per status per calendar day of the range, plus one for the whole range (64 for a week),
+        O(concurrency) at a time.
+      - With O(status) or O(status_group), only those statuses are counted.
+      - When the statuses of the range do not add up to its total count (the API knows a status this collection
+        does not, or mail arrived while counting), the module warns and says by how much; the C(total) of RV(summary) is
+        the API's count.
+      - Mutually exclusive with O(last), O(limit), O(count_only) and O(csv_dest).
+    type: bool
+    default: false
+    version_added: 1.1.0
 extends_documentation_fragment:
   - turbosmtp.api.connection
+  - turbosmtp.api.connection.DASHBOARD
+  - turbosmtp.api.connection.SEND_IGNORED
   - turbosmtp.api.listing
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
@@ -80,8 +101,8 @@ EXAMPLES = r'''
 - name: Read yesterday's bounces
   turbosmtp.api.turbosmtp_stats_info:
     api_token: "{{ turbosmtp_api_token }}"
-    start: "{{ '%Y-%m-%d' | strftime(ansible_date_time.epoch | int - 86400) }}"
-    end: "{{ '%Y-%m-%d' | strftime(ansible_date_time.epoch | int - 86400) }}"
+    start: "{{ '%Y-%m-%d' | strftime(ansible_facts.date_time.epoch | int - 86400) }}"
+    end: "{{ '%Y-%m-%d' | strftime(ansible_facts.date_time.epoch | int - 86400) }}"
     tz: "+00:00"
     status_group: bounce
   delegate_to: localhost
@@ -98,6 +119,17 @@ EXAMPLES = r'''
   delegate_to: localhost
   run_once: true
   register: clicks
+
+- name: Summarise last week by status, group and day, from the API's counts (64 requests, whatever the volume)
+  turbosmtp.api.turbosmtp_stats_info:
+    api_token: "{{ turbosmtp_api_token }}"
+    start: "2026-06-24"
+    end: "2026-06-30"
+    tz: "+00:00"
+    summary: true
+  delegate_to: localhost
+  run_once: true
+  register: week
 
 - name: Show the latest ten messages
   turbosmtp.api.turbosmtp_stats_info:
@@ -121,7 +153,7 @@ RETURN = r'''
 emails:
   description:
     - The selected messages, newest first, one per recipient; at most O(limit).
-  returned: unless O(count_only) or O(csv_dest) is set
+  returned: unless O(count_only), O(csv_dest) or O(summary) is set
   type: list
   elements: dict
   contains:
@@ -177,6 +209,187 @@ count:
   returned: success
   type: int
   sample: 2817
+summary:
+  description:
+    - The deliverability summary of the selected messages, from the API's counts (see O(summary)); the same dict as
+      P(turbosmtp.api.stats_summary#filter) returns for the same rows.
+    - C(total), C(by_status) (statuses with messages, in the API's order), C(by_group) (C(queued), C(delivered),
+      C(read), C(bounce)), C(rates) (C(delivered), C(read) and C(bounce) as fractions of C(total), 4 places) and
+      C(by_day) (one entry per day of O(tz) with messages, oldest first, each with C(date), C(total), C(by_status)
+      and C(by_group)).
+  returned: when O(summary=true)
+  type: dict
+  version_added: 1.1.0
+  contains:
+    total:
+      description: How many messages the range holds, as the API counts them.
+      type: int
+      returned: always
+    by_status:
+      description: Messages per status, for the statuses with messages, in the API's order.
+      type: dict
+      returned: always
+      contains:
+        NEW:
+          description: Messages whose status is C(NEW).
+          type: int
+          returned: when there are such messages
+        DEFER:
+          description: Messages whose status is C(DEFER).
+          type: int
+          returned: when there are such messages
+        SUCCESS:
+          description: Messages whose status is C(SUCCESS).
+          type: int
+          returned: when there are such messages
+        OPEN:
+          description: Messages whose status is C(OPEN).
+          type: int
+          returned: when there are such messages
+        CLICK:
+          description: Messages whose status is C(CLICK).
+          type: int
+          returned: when there are such messages
+        REPORT:
+          description: Messages whose status is C(REPORT).
+          type: int
+          returned: when there are such messages
+        FAIL:
+          description: Messages whose status is C(FAIL).
+          type: int
+          returned: when there are such messages
+        SYSFAIL:
+          description: Messages whose status is C(SYSFAIL).
+          type: int
+          returned: when there are such messages
+        UNSUB:
+          description: Messages whose status is C(UNSUB).
+          type: int
+          returned: when there are such messages
+    by_group:
+      description: Messages per status group (C(queued), C(delivered), C(read), C(bounce)).
+      type: dict
+      returned: always
+      contains:
+        queued:
+          description: Messages of the C(queued) status group.
+          type: int
+          returned: always
+        delivered:
+          description: Messages of the C(delivered) status group.
+          type: int
+          returned: always
+        read:
+          description: Messages of the C(read) status group.
+          type: int
+          returned: always
+        bounce:
+          description: Messages of the C(bounce) status group.
+          type: int
+          returned: always
+    rates:
+      description: C(delivered), C(read) and C(bounce) as fractions of C(total), rounded to 4 places.
+      type: dict
+      returned: always
+      contains:
+        delivered:
+          description: The C(delivered) messages as a fraction of C(total).
+          type: float
+          returned: always
+        read:
+          description: The C(read) messages as a fraction of C(total).
+          type: float
+          returned: always
+        bounce:
+          description: The C(bounce) messages as a fraction of C(total).
+          type: float
+          returned: always
+    by_day:
+      description: One entry per calendar day of O(tz) with messages, oldest first.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        date:
+          description: The day, C(YYYY-MM-DD).
+          type: str
+          returned: always
+        total:
+          description: Messages of that day.
+          type: int
+          returned: always
+        by_status:
+          description: Messages of that day per status.
+          type: dict
+          returned: always
+          contains:
+            NEW:
+              description: Messages whose status is C(NEW).
+              type: int
+              returned: when there are such messages
+            DEFER:
+              description: Messages whose status is C(DEFER).
+              type: int
+              returned: when there are such messages
+            SUCCESS:
+              description: Messages whose status is C(SUCCESS).
+              type: int
+              returned: when there are such messages
+            OPEN:
+              description: Messages whose status is C(OPEN).
+              type: int
+              returned: when there are such messages
+            CLICK:
+              description: Messages whose status is C(CLICK).
+              type: int
+              returned: when there are such messages
+            REPORT:
+              description: Messages whose status is C(REPORT).
+              type: int
+              returned: when there are such messages
+            FAIL:
+              description: Messages whose status is C(FAIL).
+              type: int
+              returned: when there are such messages
+            SYSFAIL:
+              description: Messages whose status is C(SYSFAIL).
+              type: int
+              returned: when there are such messages
+            UNSUB:
+              description: Messages whose status is C(UNSUB).
+              type: int
+              returned: when there are such messages
+        by_group:
+          description: Messages of that day per status group.
+          type: dict
+          returned: always
+          contains:
+            queued:
+              description: Messages of the C(queued) status group.
+              type: int
+              returned: always
+            delivered:
+              description: Messages of the C(delivered) status group.
+              type: int
+              returned: always
+            read:
+              description: Messages of the C(read) status group.
+              type: int
+              returned: always
+            bounce:
+              description: Messages of the C(bounce) status group.
+              type: int
+              returned: always
+  sample:
+    total: 5
+    by_status: {"SUCCESS": 3, "FAIL": 2}
+    by_group: {"queued": 0, "delivered": 3, "read": 0, "bounce": 2}
+    rates: {"delivered": 0.6, "read": 0.0, "bounce": 0.4}
+    by_day:
+      - date: "2026-06-29"
+        total: 5
+        by_status: {"SUCCESS": 3, "FAIL": 2}
+        by_group: {"queued": 0, "delivered": 3, "read": 0, "bounce": 2}
 csv_dest:
   description: The file the CSV export was written to.
   returned: when O(csv_dest) is set
@@ -189,8 +402,10 @@ csv_bytes:
   sample: 348211
 '''
 
-from ansible_collections.turbosmtp.api.plugins.module_utils.queries import (
+from ansible_collections.turbosmtp.api.plugins.module_utils._stats_summary import summary_from_counts
+from ansible_collections.turbosmtp.api.plugins.module_utils.listing_module import (
     LISTING_MUTUALLY_EXCLUSIVE,
+    LISTING_REQUIRED_BY,
     ListingModule,
     check_listing_options,
     listing_argument_spec,
@@ -208,33 +423,41 @@ class StatsInfo(ListingModule):
         status=dict(type='list', elements='str'),
         status_group=dict(type='str', choices=sorted(STATUS_GROUPS)),
         last=dict(type='int', choices=list(EMAIL_FEED_SIZES)),
+        summary=dict(type='bool', default=False),
     )
     mutually_exclusive = LISTING_MUTUALLY_EXCLUSIVE + [('status', 'status_group')] + [
-        ('last', option) for option in ('start', 'end', 'status', 'status_group', 'tz', 'count_only', 'csv_dest')]
+        ('last', option) for option in ('start', 'end', 'status', 'status_group', 'tz', 'count_only', 'csv_dest')] + [
+        ('summary', option) for option in ('last', 'limit', 'count_only', 'csv_dest')]
     required_together = [('start', 'end')]
     required_one_of = [('start', 'last')]
+    required_by = LISTING_REQUIRED_BY
     rows_name = 'emails'
-    # The query values of the range, checked by validate() before any request; None with last.
-    query = None
+    summary_warnings = []
 
     def validate(self):
+        """The query values of the range; None with last."""
         check_listing_options(self.params)
-        if self.params['last'] is None:
-            self.query = stats_query(self.params)
+        return None if self.params['last'] is not None else stats_query(self.params)
 
-    def run(self):
-        if self.query is None:
+    def run(self, parsed):
+        if parsed is None:
             return self.latest()
-        return self.read_list()
+        if self.params['summary']:
+            summary, self.summary_warnings = summary_from_counts(self.dashboard, parsed, self.params['concurrency'])
+            return dict(changed=False, count=summary['total'], summary=summary)
+        return self.read_list(parsed)
 
-    def count(self):
-        return self.dashboard.stats_count(self.query)
+    def close(self):
+        return super().close() + self.summary_warnings
 
-    def rows(self, limit, concurrency):
-        return self.dashboard.stats_list(self.query, limit=limit, concurrency=concurrency)
+    def count(self, query):
+        return self.dashboard.stats_count(query)
 
-    def export(self, dest):
-        return self.dashboard.stats_csv(self.query, dest)
+    def rows(self, query, limit, concurrency):
+        return self.dashboard.stats_list(query, limit=limit, concurrency=concurrency)
+
+    def export(self, query, dest, attributes):
+        return self.dashboard.stats_csv(query, dest, attributes)
 
     def latest(self):
         emails = self.dashboard.stats_feed(self.params['last'])

@@ -17,6 +17,8 @@ author:
   - turbosmtp.api contributors (@turbosmtp)
 extends_documentation_fragment:
   - turbosmtp.api.connection
+  - turbosmtp.api.connection.DASHBOARD
+  - turbosmtp.api.connection.SEND_IGNORED
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
   - turbosmtp.api.attributes.INFO_MODULE
@@ -100,7 +102,7 @@ from ansible_collections.turbosmtp.api.plugins.module_utils.module import TurboS
 
 class SubaccountsInfo(TurboSMTPModule):
 
-    def run(self):
+    def run(self, parsed):
         return dict(changed=False, subaccounts=self.dashboard.subaccounts())
 
 

@@ -36,6 +36,8 @@ options:
     default: false
 extends_documentation_fragment:
   - turbosmtp.api.connection
+  - turbosmtp.api.connection.DASHBOARD
+  - turbosmtp.api.connection.SEND_IGNORED
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
 attributes:
@@ -117,7 +119,7 @@ class Token(TurboSMTPModule):
         ('state', 'absent', ('api_token',)),
     ]
 
-    def run(self):
+    def run(self, parsed):
         if self.params['state'] == 'present':
             return self.create()
         return self.revoke()

@@ -33,6 +33,8 @@ options:
     type: bool
 extends_documentation_fragment:
   - turbosmtp.api.connection
+  - turbosmtp.api.connection.DASHBOARD
+  - turbosmtp.api.connection.SEND_IGNORED
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
 attributes:
@@ -150,7 +152,7 @@ class Tracking(TurboSMTPModule):
     )
     required_one_of = [('click_tracking', 'open_tracking')]
 
-    def run(self):
+    def run(self, parsed):
         before = self.current_settings()
         changes = dict((option, self.params[option]) for option in TOOLS
                        if self.params[option] is not None and self.params[option] != before[option])

@@ -19,6 +19,8 @@ author:
   - turbosmtp.api contributors (@turbosmtp)
 extends_documentation_fragment:
   - turbosmtp.api.connection
+  - turbosmtp.api.connection.DASHBOARD
+  - turbosmtp.api.connection.SEND_IGNORED
   - turbosmtp.api.attributes
   - turbosmtp.api.attributes.ACTIONGROUP
   - turbosmtp.api.attributes.INFO_MODULE
@@ -173,7 +175,7 @@ from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import TO
 
 class TrackingInfo(TurboSMTPModule):
 
-    def run(self):
+    def run(self, parsed):
         settings = dict((option, self.dashboard.tool(tool)) for option, tool in TOOLS.items())
         tracking = dict((option, bool(tool['enabled'])) for option, tool in settings.items())
         return dict(changed=False, tracking=tracking, settings=settings)

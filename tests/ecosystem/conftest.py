@@ -4,7 +4,7 @@
 """The built collection under the ecosystem's own tools.
 
 The tools (galaxy-importer, ansible-rulebook, ansible-builder and the ansible-core they bring) live in
-their own virtualenv, made by scripts/ecosystem.sh (TURBOSMTP_ECOSYSTEM_VENV, default .venv-ecosystem/).
+their own virtualenv, made by `nox -s ecosystem` (TURBOSMTP_ECOSYSTEM_VENV, default .venv-ecosystem/).
 Every tool runs as a user would run it: on the tarball that `ansible-galaxy collection build` makes,
 installed with `ansible-galaxy collection install -p`, without this checkout's PYTHONPATH or collections
 symlink (scripts/env.sh sets both; they are removed from every environment given to a tool here).
@@ -22,7 +22,7 @@ def pytest_collection_modifyitems(config, items):
         return
     if os.environ.get('TURBOSMTP_ECOSYSTEM_VENV'):
         raise pytest.UsageError('TURBOSMTP_ECOSYSTEM_VENV=%s holds no virtualenv' % ECO_VENV)
-    skip = pytest.mark.skip(reason='no %s: run scripts/ecosystem.sh, which installs the tools' % ECO_VENV)
+    skip = pytest.mark.skip(reason='no %s: run `nox -s ecosystem`, which installs the tools' % ECO_VENV)
     for item in items:
         if str(item.fspath).startswith(os.path.dirname(os.path.abspath(__file__))):
             item.add_marker(skip)

@@ -1,16 +1,24 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, turbosmtp.api contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Both event sources under the real engine: ansible-rulebook (Drools, on Java) with the collection
-installed from its tarball, no PYTHONPATH, against the simulator.
+"""Both event sources and the shipped rulebooks under the real engine: ansible-rulebook (Drools, on Java)
+with the collection installed from its tarball, no PYTHONPATH, against the simulator.
 
-One rulebook uses turbosmtp.api.webhook and turbosmtp.api.events. The test posts a turboSMTP webhook
-call to the webhook source and sends a message through the simulator's send API, so a new stats row
-appears for the events source to poll; each must reach its rule, whose debug action prints it.
+- One rulebook uses turbosmtp.api.webhook and turbosmtp.api.events: a webhook call and a new stats row
+  must each reach their rule.
+- Each rulebook of extensions/eda/rulebooks/, run by its collection name (turbosmtp.api.<name>) with the
+  example inventory and a vars file as the "turboSMTP webhook" credential type injects it, gets the events
+  that trigger its rule (also one without the events' optional fields); its action must happen once per trigger.
+- The EDA guide's ansible-rulebook commands, taken from the .rst as written, run with the example files the
+  tarball ships.
 """
 
+import http.server
 import json
 import os
+import re
+import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,11 +29,14 @@ import uuid
 
 import pytest
 import requests
+import yaml
 
 from ecosystem_tools import ECO_BIN, REPO, tool_env
 
 sys.path.insert(0, REPO)
 from simulator import CONSUMER_KEY, CONSUMER_SECRET, Simulator  # noqa: E402
+
+EDA_GUIDE = os.path.join(REPO, 'docs', 'docsite', 'rst', 'event_driven_ansible.rst')
 
 API_TOKEN = 'ecosystem-token'
 WEBHOOK_USER, WEBHOOK_PASSWORD = 'turbosmtp', 'hook-secret'
@@ -182,3 +193,270 @@ def test_webhook_and_events_reach_rules(tmp_path, collections_path, simulator):
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
         output.thread.join(timeout=5)
+
+
+# --- the shipped rulebooks -------------------------------------------------------------------------------
+
+ACTION_TIMEOUT = 120     # the first run_module starts ansible-runner and ansible-playbook
+QUIET_SECONDS = 8        # how long a second (wrong) action is given to show up
+
+
+def installed_collection(collections_path):
+    return collections_path / 'ansible_collections' / 'turbosmtp' / 'api'
+
+
+def until(condition, process, output, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        if process.poll() is not None:
+            break
+        time.sleep(0.3)
+    pytest.fail('%s never happened (ansible-rulebook exit %s):\n%s' % (what, process.poll(), output.text()[-8000:]))
+
+
+class Rulebook:
+    """ansible-rulebook running a command line in a directory, and its output."""
+
+    def __init__(self, command, cwd, env):
+        self.process = subprocess.Popen(command, cwd=str(cwd), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        universal_newlines=True, start_new_session=True)
+        self.output = Output(self.process.stdout)
+
+    def listening(self, port):
+        assert wait_listening(port, self.process, STARTUP_TIMEOUT), (
+            'the webhook source never listened on 127.0.0.1:%d (ansible-rulebook exit %s):\n%s'
+            % (port, self.process.poll(), self.output.text()[-8000:]))
+
+    def until(self, condition, what, timeout=ACTION_TIMEOUT):
+        return until(condition, self.process, self.output, timeout, what)
+
+    def post(self, port, events, **kwargs):
+        try:
+            return requests.post('http://127.0.0.1:%d/' % port, data=json.dumps(events), timeout=HTTP_TIMEOUT,
+                                 headers=dict({'Content-Type': 'application/json'}, **kwargs.pop('headers', {})), **kwargs)
+        except requests.RequestException as error:
+            pytest.fail('the webhook source did not answer (%s):\n%s' % (error, self.output.text()[-8000:]))
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.output.thread.join(timeout=5)
+
+
+@pytest.fixture
+def rulebook_env(tmp_path, collections_path, simulator):
+    """The environment of a user's shell: the installed collection, the send API and the stats API of the simulator."""
+    env = tool_env(collections_path=str(collections_path))
+    env['HOME'] = str(tmp_path)
+    env.update(TURBOSMTP_SEND_URL=simulator.url, TURBOSMTP_CONSUMER_KEY=CONSUMER_KEY, TURBOSMTP_CONSUMER_SECRET=CONSUMER_SECRET,
+               TURBOSMTP_DASHBOARD_URL=simulator.url, TURBOSMTP_API_TOKEN=API_TOKEN)
+    assert 'PYTHONPATH' not in env
+    return env
+
+
+@pytest.fixture
+def run_rulebook(tmp_path, collections_path, rulebook_env):
+    """run_rulebook(name, **vars): the shipped rulebook turbosmtp.api.<name>, with the shipped example inventory
+    and a vars file holding vars - the credential type's three webhook variables always present, blank or not."""
+    started = []
+
+    def start(name, **variables):
+        inventory = installed_collection(collections_path) / 'extensions' / 'eda' / 'examples' / 'inventory.yml'
+        values = dict(turbosmtp_webhook_token='', turbosmtp_webhook_username='', turbosmtp_webhook_password='')
+        values.update(variables)
+        vars_file = tmp_path / ('%s-vars.yml' % name)
+        vars_file.write_text(yaml.safe_dump(values))
+        command = [os.path.join(ECO_BIN, 'ansible-rulebook'), '--rulebook', 'turbosmtp.api.%s' % name,
+                   '-i', str(inventory), '--vars', str(vars_file), '--verbose']
+        started.append(Rulebook(command, tmp_path, rulebook_env))
+        return started[-1]
+
+    yield start
+    for rulebook in started:
+        rulebook.stop()
+
+
+def lines_of(path):
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_suppress_bounced_addresses_adds_each_address_once(tmp_path, run_rulebook):
+    port = free_port()
+    suppressed = tmp_path / 'suppressed.txt'
+    # As AAP injects a credential with a username and password and the token left blank.
+    rulebook = run_rulebook('suppress_bounced_addresses', turbosmtp_webhook_port=port, turbosmtp_webhook_username='hooks',
+                            turbosmtp_webhook_password=WEBHOOK_PASSWORD, turbosmtp_suppression_file=str(suppressed))
+    rulebook.listening(port)
+    bounce = {'id': 501, 'status': 'bounced', 'email': 'gone@example.net', 'mid': '77', 'time': 1767225600,
+              'reason': {'0': '550', 'response': '550 5.1.1 user unknown'}}
+    # Anonymous calls are refused: the blank token did not open the endpoint.
+    assert rulebook.post(port, bounce).status_code == 401
+    answer = rulebook.post(port, bounce, auth=('hooks', WEBHOOK_PASSWORD))
+    assert (answer.status_code, answer.json()) == (200, {'status': 'accepted', 'events': 1})
+    # Only status and email: every optional field left out. And events that must not act.
+    assert rulebook.post(port, [{'status': 'DROPPED', 'email': 'dropped@example.org'}, {'status': 'BOUNCED'},
+                                {'status': 'BOUNCED', 'email': None}, {'status': 'DELIVERED', 'email': 'fine@example.com'}],
+                         auth=('hooks', WEBHOOK_PASSWORD)).status_code == 200
+    # turboSMTP retries a call: the same event again is dropped by the source.
+    assert rulebook.post(port, bounce, auth=('hooks', WEBHOOK_PASSWORD)).json()['duplicates'] == 1
+    rulebook.until(lambda: len(lines_of(suppressed)) >= 2, 'two addresses in the suppression list')
+    time.sleep(QUIET_SECONDS)
+    assert sorted(lines_of(suppressed)) == ['dropped@example.org', 'gone@example.net']
+
+
+def test_alert_on_spam_complaints_mails_once_per_complaint_also_without_a_subject(run_rulebook, simulator):
+    port = free_port()
+    # As AAP injects a credential with only the token set.
+    rulebook = run_rulebook('alert_on_spam_complaints', turbosmtp_webhook_port=port, turbosmtp_webhook_token='hook-token')
+    rulebook.listening(port)
+    bearer = {'Authorization': 'Bearer hook-token'}
+    assert rulebook.post(port, {'status': 'REPORT', 'email': 'x@example.com'}).status_code == 401
+    full = {'id': 601, 'status': 'report', 'email': 'angry@example.com', 'mid': '4242', 'subject': 'Spring sale',
+            'timestamp': 1767225600}
+    assert rulebook.post(port, full, headers=bearer).status_code == 200
+    # No subject, mid or time: the docs say turboSMTP may leave them out.
+    assert rulebook.post(port, {'status': 'REPORT', 'email': 'terse@example.org'}, headers=bearer).status_code == 200
+    rulebook.until(lambda: len(simulator.messages()) >= 2, 'a mail for each complaint')
+    # A second complaint from the same address within ten minutes is throttled.
+    assert rulebook.post(port, dict(full, id=602, mid='4243'), headers=bearer).status_code == 200
+    time.sleep(QUIET_SECONDS)
+    messages = dict((message['subject'], message) for message in simulator.messages())
+    assert sorted(messages) == ['Spam complaint from angry@example.com', 'Spam complaint from terse@example.org']
+    assert len(simulator.messages()) == 2
+    assert messages['Spam complaint from angry@example.com']['content'].strip() == (
+        'angry@example.com reported message 4242 ("Spring sale") as spam at 2026-01-01T00:00:00Z.')
+    assert messages['Spam complaint from terse@example.org']['content'].strip() == (
+        'terse@example.org reported message (no message id) (no subject) as spam at an unknown time.')
+
+
+class TicketServer:
+    """A ticket API on 127.0.0.1 that records the JSON of every POST."""
+
+    def __init__(self):
+        tickets = self.tickets = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (the name http.server calls)
+                tickets.append(json.loads(self.rfile.read(int(self.headers['Content-Length']))))
+                self.send_response(201)
+                self.send_header('Content-Length', '2')
+                self.end_headers()
+                self.wfile.write(b'{}')
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.url = 'http://127.0.0.1:%d/api/issues' % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def ticket_server():
+    server = TicketServer()
+    yield server
+    server.close()
+
+
+def failed_rows(recipient, errors, subjects, start):
+    """Stats rows as the API answers: newest first. One failure a second, from start."""
+    rows = []
+    for number, (error, subject) in enumerate(zip(errors, subjects)):
+        sent = time.strftime('%Y-%m-%dT%H:%M:%S.000Z', time.gmtime(start + number))
+        row = {'id': 9000 + number + 10 * len(recipient), 'sendTime': sent, 'status': 'FAIL', 'recipient': recipient,
+               'sender': 'ops@example.com', 'subject': subject, 'error': error}
+        rows.append(dict((key, value) for key, value in row.items() if value is not None))
+    return list(reversed(rows))
+
+
+def test_ticket_on_repeated_failures_opens_one_ticket_per_recipient_with_the_newest_error(
+        tmp_path, run_rulebook, simulator, ticket_server):
+    now = time.time()
+    rows = (failed_rows('often@example.com', ['550 first', '550 second', '550 third'], ['News 1', 'News 2', 'News 3'], now)
+            + failed_rows('bare@example.org', ['451 early', '451 later', None], ['Hello', 'Hello', None], now + 5))
+    rows.sort(key=lambda row: row['sendTime'], reverse=True)
+    simulator.add_fault('body', path='/api/stats/panes/emails/count', body={'count': len(rows)})
+    simulator.add_fault('body', path='/api/stats/panes/emails$', body=rows)
+    state_file = tmp_path / 'state' / 'eda' / 'turbosmtp-events.json'
+    rulebook = run_rulebook('ticket_on_repeated_failures', turbosmtp_events_interval=1, turbosmtp_ticket_url=ticket_server.url,
+                            turbosmtp_events_state_file=str(state_file))
+    rulebook.until(lambda: len(ticket_server.tickets) >= 2, 'a ticket for each recipient')
+    time.sleep(QUIET_SECONDS)
+    tickets = dict((ticket['title'], ticket['description']) for ticket in ticket_server.tickets)
+    assert len(ticket_server.tickets) == 2, ticket_server.tickets
+    often = tickets['Mail to often@example.com keeps failing']
+    assert 'Last error: 550 third' in often and 'subject News 3' in often
+    bare = tickets['Mail to bare@example.org keeps failing']
+    assert 'Last error: none given' in bare and 'subject none' in bare
+    # The state file's directory did not exist: the source made it, and keeps its position there.
+    assert json.loads(state_file.read_text())['cursor']
+
+
+# --- the EDA guide's commands, as written -----------------------------------------------------------------
+
+
+def guide_commands(program):
+    """Every command of the guide's console blocks that runs program, its continuation lines joined."""
+    with open(EDA_GUIDE) as guide:
+        text = guide.read()
+    commands = []
+    for block in re.findall(r'^\.\. code:: console\n\n((?:   .*\n|\n)+)', text, re.M):
+        lines = [line[3:] for line in block.splitlines()]
+        joined = re.sub(r'\\\n\s*', ' ', '\n'.join(lines))
+        commands.extend(line.strip().lstrip('$ ') for line in joined.splitlines()
+                        if line.strip().lstrip('$ ').startswith(program + ' '))
+    return commands
+
+
+def test_the_guide_shows_a_working_command_for_every_shipped_rulebook():
+    shipped = sorted(os.path.splitext(name)[0] for name in os.listdir(os.path.join(REPO, 'extensions', 'eda', 'rulebooks')))
+    named = sorted(re.search(r'--rulebook turbosmtp\.api\.(\w+)', command).group(1) for command in guide_commands('ansible-rulebook'))
+    assert named == shipped
+
+
+@pytest.mark.parametrize('command', guide_commands('ansible-rulebook'))
+def test_the_eda_guides_ansible_rulebook_command_works_as_written(tmp_path, collections_path, rulebook_env, simulator, command):
+    # The guide has the user copy the example files next to them and set a password; the port is theirs to choose.
+    examples = installed_collection(collections_path) / 'extensions' / 'eda' / 'examples'
+    for name in ('inventory.yml', 'vars.yml'):
+        shutil.copy(str(examples / name), str(tmp_path / name))
+    port = free_port()
+    variables = yaml.safe_load((tmp_path / 'vars.yml').read_text())
+    variables.update(turbosmtp_webhook_password=WEBHOOK_PASSWORD, turbosmtp_webhook_port=port, turbosmtp_events_interval=1)
+    (tmp_path / 'vars.yml').write_text(yaml.safe_dump(variables))
+    arguments = shlex.split(command)
+    assert arguments[0] == 'ansible-rulebook'
+    rulebook = Rulebook([os.path.join(ECO_BIN, 'ansible-rulebook')] + arguments[1:], tmp_path, rulebook_env)
+    try:
+        name = arguments[arguments.index('--rulebook') + 1]
+        if name == 'turbosmtp.api.ticket_on_repeated_failures':
+            # The events source polls with the documented TURBOSMTP_* variables, and keeps its state where vars.yml says.
+            state_file = tmp_path / '.turbosmtp' / 'turbosmtp-events.json'
+            rulebook.until(state_file.exists, 'the state file', timeout=STARTUP_TIMEOUT)
+            assert simulator.requests(path='/api/stats/panes/emails/count')
+            return
+        rulebook.listening(port)
+        user = variables['turbosmtp_webhook_username']
+        if name == 'turbosmtp.api.suppress_bounced_addresses':
+            assert rulebook.post(port, {'status': 'BOUNCED', 'email': 'gone@example.net'}).status_code == 401
+            assert rulebook.post(port, {'status': 'BOUNCED', 'email': 'gone@example.net'}, auth=(user, WEBHOOK_PASSWORD)).status_code == 200
+            suppressed = tmp_path / 'turbosmtp-suppressed.txt'
+            rulebook.until(lambda: lines_of(suppressed) == ['gone@example.net'], 'the address in ~/turbosmtp-suppressed.txt')
+        else:
+            assert rulebook.post(port, {'status': 'REPORT', 'email': 'angry@example.com'}, auth=(user, WEBHOOK_PASSWORD)).status_code == 200
+            rulebook.until(simulator.messages, 'the mail to the postmaster')
+    finally:
+        rulebook.stop()

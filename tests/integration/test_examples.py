@@ -3,6 +3,7 @@ credentials only in TURBOSMTP_* environment variables, nothing in the playbook."
 
 import datetime
 import json
+import re
 import urllib.parse
 import urllib.request
 
@@ -180,3 +181,29 @@ def test_weekly_digest_mails_the_weeks_totals_once_and_keeps_the_artifact(sim, t
     assert '2026-06-24 00:00:00 to 2026-06-30 23:59:59' in messages[0]['subject']
     assert artifact.read_text() == messages[0]['html_content']
     assert state(sim)['tokens'] == 0
+
+
+def deleted_ids_line(output, report_type):
+    """The ids the report_hygiene role printed for a type, or None when it printed none."""
+    for line in output.splitlines():
+        if ('%s reports deleted: ' % report_type) in line:
+            return set(re.findall(r'\d+', line.split('deleted: ', 1)[1]))
+    return None
+
+
+def test_report_cleanup_prints_counts_and_the_ids_only_at_verbosity_1(sim, reset_sim):
+    playbook = EXAMPLES / 'report_cleanup_schedule.yml'
+    retention = {'report_retention_days': days_since(datetime.date(2026, 4, 1))}
+    old_spam, _recent = old_and_recent(sim, 'spam', '2026-04-01')
+    assert len(old_spam) > 5
+
+    quiet = run_playbook(sim, playbook, extra_vars=retention, extra_env=dashboard_env())
+    assert quiet.returncode == 0, quiet.stdout[-5000:]
+    assert 'spam reports up to 2026-04-01: %d deleted' % len(old_spam) in quiet.stdout
+    assert deleted_ids_line(quiet.stdout, 'spam') is None, 'the ids are printed without -v'
+
+    reset_sim()
+    old_spam, _recent = old_and_recent(sim, 'spam', '2026-04-01')
+    verbose = run_playbook(sim, playbook, '-v', extra_vars=retention, extra_env=dashboard_env())
+    assert verbose.returncode == 0, verbose.stdout[-5000:]
+    assert deleted_ids_line(verbose.stdout, 'spam') == set(str(row['cid']) for row in old_spam)

@@ -28,8 +28,8 @@ def notify_env(sim, **overrides):
     return env
 
 
-def run(sim, name, **overrides):
-    return run_playbook(sim, PLAYBOOKS / name, extra_env=notify_env(sim, **overrides))
+def run(sim, name, *args, **overrides):
+    return run_playbook(sim, PLAYBOOKS / name, *args, extra_env=notify_env(sim, **overrides))
 
 
 def mail_text(message):
@@ -176,3 +176,38 @@ def test_an_unexpected_answer_of_the_send_host_only_warns(sim):
         assert '[WARNING]: turbosmtp.api.notify: could not send the run summary: turboSMTP' in flat(result.stdout)
         assert 'Traceback' not in flat(result.stdout)
     assert len(sim.requests(path='/api/v2/mail/send')) == 3
+
+
+def test_secrets_the_send_api_repeats_are_masked_in_the_warning(sim):
+    from urllib.parse import quote_plus
+
+    from simulator import EMAIL, PASSWORD
+    # A 400 that repeats the request's own values, as the send API may: the headers, or the legacy fields (also URL-encoded).
+    echo = 'invalid request: consumerKey=%s consumerSecret=%s' % (CONSUMER_KEY, CONSUMER_SECRET)
+    sim.add_fault('body', status=400, path='/api/v2/mail/send', body={'message': 'error', 'errors': [echo]})
+    result = run(sim, 'passing.yml', '-vvv')
+    assert result.returncode == 0, result.stdout
+    output = flat(result.stdout)
+    assert 'could not send the run summary' in output and 'HTTP 400' in output
+    assert 'invalid request: consumerKey=******** consumerSecret=********' in output
+    assert CONSUMER_SECRET not in result.stdout and CONSUMER_KEY not in result.stdout
+
+    echo = 'invalid request: authuser=%s authpass=%s (form: authpass=%s)' % (EMAIL, PASSWORD, quote_plus(PASSWORD))
+    sim.add_fault('body', status=400, path='/api/v2/mail/send', body={'message': 'error', 'errors': [echo]})
+    legacy = run(sim, 'passing.yml', '-vvv', TURBOSMTP_CONSUMER_KEY='', TURBOSMTP_CONSUMER_SECRET='',
+                 TURBOSMTP_EMAIL=EMAIL, TURBOSMTP_PASSWORD=PASSWORD)
+    assert legacy.returncode == 0, legacy.stdout
+    output = flat(legacy.stdout)
+    assert 'authuser=%s authpass=******** (form: authpass=********)' % EMAIL in output
+    assert PASSWORD not in legacy.stdout and quote_plus(PASSWORD) not in legacy.stdout
+    assert sim.messages() == []
+
+
+def test_a_send_url_with_user_information_sends_nothing_and_is_not_shown(sim):
+    url = sim.url.replace('://', '://relay:url-s3cret@')
+    result = run(sim, 'passing.yml', '-vvv', TURBOSMTP_SEND_URL=url)
+    assert result.returncode == 0, result.stdout
+    output = flat(result.stdout)
+    assert 'could not send the run summary: send_url must not hold user information' in output
+    assert 'url-s3cret' not in result.stdout
+    assert sim.requests() == []

@@ -29,3 +29,30 @@ def test_no_secret_appears_in_verbose_output(sim):
     leaked = sorted(name for name, value in secrets.items() if value in result.stdout)
     assert leaked == [], 'secrets in -vvv output: %s' % ', '.join(leaked)
     assert len(sim.messages()) == 2
+
+
+URL_PASSWORD = 'url-secret-7d3a'
+
+
+def test_a_url_holding_a_password_is_refused_before_either_path_and_never_shown(sim, tmp_path):
+    """As a module too: an unknown option would make AnsibleModule fail, with its invocation, before
+    the module could mark the URL's password as a secret; the action refuses the URL first."""
+    playbook = tmp_path / 'url_password.yml'
+    playbook.write_text('''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: A URL with a password, and an option the module does not know
+      turbosmtp.api.turbosmtp_account_info:
+        dashboard_url: "http://ops:%s@{{ sim_url | urlsplit('netloc') }}"
+        api_token: some-token
+        no_such_option: true
+      vars:
+        turbosmtp_in_process: "{{ in_process }}"
+''' % URL_PASSWORD)
+    for in_process in ('true', 'false'):
+        result = run_playbook(sim, playbook, '-vvv', extra_vars={'in_process': in_process})
+        assert result.returncode == 2, result.stdout[-2000:].replace(URL_PASSWORD, '<password>')
+        assert URL_PASSWORD not in result.stdout, 'the password in the URL was shown (in_process=%s)' % in_process
+        assert 'dashboard_url must not hold user information' in result.stdout
+    assert sim.requests() == [], 'nothing may reach the API'

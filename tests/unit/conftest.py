@@ -76,6 +76,7 @@ def certificate(tmp_path_factory):
     """A self-signed certificate for 127.0.0.1, made with the cryptography package."""
     pytest.importorskip('cryptography', reason='the cryptography package is needed to make a test certificate')
     import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec

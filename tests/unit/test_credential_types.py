@@ -11,10 +11,10 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
+from ansible.module_utils.basic import env_fallback
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ansible.module_utils.basic import env_fallback
 from ansible_collections.turbosmtp.api.extensions.eda.plugins.event_source import events, webhook
 from ansible_collections.turbosmtp.api.plugins.module_utils.client import DashboardClient
 from ansible_collections.turbosmtp.api.plugins.module_utils.module import connection_argument_spec, send_argument_spec

@@ -23,7 +23,9 @@ description:
     that reach a filtered O(status) (for example C(FAIL)) some time after they were sent, set O(overlap) to
     how long that usually takes; rows sent within that window are read again and emitted when they first match.
   - API errors and unexpected answers (not the documented objects and lists, rows without C(id) or C(sendTime))
-    are logged and the source tries again at the next poll; it does not stop the rulebook.
+    are logged and the source tries again at the next poll; it does not stop the rulebook. The password, the API
+    token (given or obtained at login) and the user information of any URL are masked (C(********)) in everything
+    the source logs, as Ansible masks C(no_log) values, also when the API's answer repeats them.
   - Option values that cannot work (an O(interval) or O(timeout) of 0 or less, a negative O(retries), O(overlap)
     or O(lookback), a value that is not a number) stop the source when it starts, with a message naming the option.
   - The collection's C(module_utils) are found from the file's own place under C(ansible_collections/), so no
@@ -51,7 +53,10 @@ options:
     description: Account password. Falls back to E(TURBOSMTP_PASSWORD).
     type: str
   dashboard_url:
-    description: Base URL of the dashboard API. Falls back to E(TURBOSMTP_DASHBOARD_URL), then the default.
+    description:
+      - Base URL of the dashboard API. Falls back to E(TURBOSMTP_DASHBOARD_URL), then the default.
+      - A URL with user information (C(https://user:password@host)) is refused when the source starts, before
+        any request; the message does not repeat the URL.
     type: str
     default: https://dashboard.serversmtp.com
   validate_certs:
@@ -78,6 +83,9 @@ options:
     description:
       - JSON file where the source keeps its position, written after every poll that emitted rows (atomically,
         by rename). Without it the position is kept in memory only.
+      - Its directory is created (mode C(0700)) when it does not exist. When the directory cannot be created or
+        written to by the user the source runs as, the source refuses to start, naming it - rather than losing
+        restart safety silently.
     type: path
   start:
     description:
@@ -170,11 +178,13 @@ def _make_collection_importable(source_file):
 
 _make_collection_importable(__file__)
 
+from ansible_collections.turbosmtp.api.plugins.module_utils._secrets import SecretMasker  # noqa: E402
 from ansible_collections.turbosmtp.api.plugins.module_utils.client import (  # noqa: E402
     CONNECTION_OPTIONS,
     DashboardClient,
     TurboSMTPError,
     connection_settings,
+    url_without_credentials_or_error,
 )
 from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import (  # noqa: E402
     STATS_DATETIME_FORMAT,
@@ -246,9 +256,32 @@ def number_option(args, name, default, positive=False, integer=False):
     return int(number) if integer else number
 
 
+class MaskedSecrets(logging.Filter):
+    """Masks the source's secrets (and URL user information) in every record of its logger, as no_log would.
+
+    Texts logged here come from the API's answers and from exceptions, which may repeat what was sent.
+    The login token the client obtains is a secret too, so the client is asked for it at each record.
+    """
+
+    def __init__(self, options, client=None):
+        super().__init__()
+        self.masker = SecretMasker(options.get(name) for name in ('password', 'api_token'))
+        self.client = client
+
+    def filter(self, record):
+        if self.client is not None:
+            self.masker.add(getattr(self.client, 'api_token', None))
+        message = record.getMessage()
+        masked = self.masker.mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
 def connection_options(args):
     """The connection args with their environment fallbacks and defaults."""
     options = connection_settings(args, CREDENTIAL_OPTIONS)
+    url_without_credentials_or_error(options.get('dashboard_url'), '%s: dashboard_url' % SOURCE)
     options['validate_certs'] = _as_bool(args.get('validate_certs', CONNECTION_OPTIONS['validate_certs'].default))
     options['timeout'] = float(number_option(args, 'timeout', CONNECTION_OPTIONS['timeout'].default, positive=True))
     options['retries'] = number_option(args, 'retries', CONNECTION_OPTIONS['retries'].default, integer=True)
@@ -278,6 +311,23 @@ def row_key(row, sent):
     return (str(row.get('id')), sent.isoformat(), '' if recipient is None else str(recipient))
 
 
+def _prepare_state_directory(path):
+    """Create the state file's directory if needed; ValueError naming it when the source could not write there.
+
+    Checked at start: a directory that is missing or read-only would otherwise cost a warning at every poll
+    and, silently, the restart safety the state file is for.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except OSError as error:
+        raise ValueError('%s: cannot create the directory %s of state_file %s: %s'
+                         % (SOURCE, directory, path, error.strerror or error)) from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise ValueError('%s: the directory %s of state_file %s is not writable by this user (uid %d); make it '
+                         'writable, or choose another state_file' % (SOURCE, directory, path, os.getuid()))
+
+
 class Position:
     """Where polling stopped: the newest sendTime read, and the rows emitted at or after (that time - overlap).
 
@@ -296,6 +346,8 @@ class Position:
 
     @classmethod
     def load(cls, path, first_start):
+        if path:
+            _prepare_state_directory(path)
         if not (path and os.path.exists(path)):
             return cls(first_start, None, path)
         try:
@@ -430,6 +482,15 @@ def _save_on_exit(position):
 async def main(queue, args):
     """Poll until cancelled, putting every new stats row on queue once."""
     options = connection_options(args)
+    masking = MaskedSecrets(options)
+    LOGGER.addFilter(masking)
+    try:
+        await _poll(queue, args, options, masking)
+    finally:
+        LOGGER.removeFilter(masking)
+
+
+async def _poll(queue, args, options, masking):
     interval = number_option(args, 'interval', 60.0, positive=True)
     overlap = timedelta(seconds=number_option(args, 'overlap', 0.0))
     wanted = args.get('status')
@@ -439,9 +500,12 @@ async def main(queue, args):
         statuses = stats_statuses(wanted)
     except ValueError as error:
         raise ValueError('%s: %s' % (SOURCE, error)) from error
-    position = Position.load(args.get('state_file'), first_start(args))
+    # The option's type is path, as a module's: ~ is the home of the user the rulebook runs as.
+    state_file = os.path.expanduser(str(args['state_file'])) if args.get('state_file') else None
+    position = Position.load(state_file, first_start(args))
 
     client = DashboardClient.from_options(options)
+    masking.client = client
     poller = StatsPoller(client, statuses, overlap)
     # One worker: a poll still running when the source is cancelled finishes before the client is closed
     # behind it, so no request (or token renewal) races the revocation.

@@ -32,12 +32,22 @@ description:
     turboSMTP does not sign webhook calls. Protect the endpoint with O(username) and O(password) (put them
     in the callback URL, C(https://user:pass@host:port/)) or a bearer O(token), and with TLS.
   - >-
-    Answers - C(200) with C({"status": "accepted", "events": N}) when the events are queued; C(401) for
-    missing or wrong credentials; C(400) for a body that is not UTF-8 JSON, is not an object or a list
-    of objects, or has an event without C(status); C(413) for a body larger than O(max_body_bytes) or a
+    A credential option that is empty (as AAP's credential types inject a field left blank) counts as not
+    set; the source uses the credentials that are set. With none set, the source refuses to start, unless
+    O(allow_anonymous=true).
+  - >-
+    turboSMTP may deliver an event again (a retry after a call that timed out). An event whose C(id) and
+    C(status) are those of one of the last O(duplicate_window) events accepted is dropped; see O(duplicate_window).
+  - >-
+    Answers - C(200) with C({"status": "accepted", "events": N}) when the events are queued (with
+    C("duplicates": M) added when M events of the request were dropped as duplicates); C(401) for
+    missing or wrong credentials; C(400) for a body that is not UTF-8 JSON (C(NaN), C(Infinity) and
+    escapes of lone surrogates are not JSON), is not an object or a list of objects, or has an event
+    without C(status); C(413) for a body larger than O(max_body_bytes) or a
     batch of more than O(max_events) events; C(503) with a C(Retry-After) header while O(max_pending)
     events already wait for the rulebook; C(408) for a body that does not arrive within O(read_timeout).
     No request is answered C(500). Refusals other than C(401) are JSON objects with C(status) and an C(error) saying what was wrong.
+    After a C(401), C(408) or C(413) the connection is closed at once, without reading the rest of the body.
   - >-
     Option values that cannot work (for example O(max_events=0)) stop the source when it starts, with a
     message naming the option.
@@ -56,22 +66,40 @@ options:
     type: int
     required: true
   username:
-    description: User name that HTTP Basic authentication requires. Requires O(password).
+    description:
+      - User name that HTTP Basic authentication requires. Requires O(password).
+      - An empty value counts as not set.
     type: str
   password:
-    description: Password that HTTP Basic authentication requires. Requires O(username).
+    description:
+      - Password that HTTP Basic authentication requires. Requires O(username).
+      - An empty value counts as not set.
     type: str
   token:
     description:
       - >-
         Token that an C(Authorization: Bearer <token>) header must carry.
       - When both O(token) and O(username)/O(password) are set, either is accepted.
+      - An empty value counts as not set.
     type: str
+  allow_anonymous:
+    description:
+      - >-
+        Accept calls without credentials when neither O(token) nor O(username)/O(password) is set.
+        B(Unsafe) - anyone who can reach the port can then trigger the rulebook's actions (for example a
+        mail to an address of their choosing). Use it only for tests, or behind a proxy that authenticates.
+      - Without it, a source with no credential set refuses to start, naming the options.
+      - When credentials are set they are always required, whatever this option says.
+    type: bool
+    default: false
+    version_added: 1.1.0
   certfile:
-    description: Path to a PEM certificate (chain) to serve HTTPS with.
+    description: Path to a PEM certificate (chain) to serve HTTPS with. An empty value counts as not set.
     type: str
   keyfile:
-    description: Path to the PEM private key of O(certfile), when the key is not in that file. Requires O(certfile).
+    description:
+      - Path to the PEM private key of O(certfile), when the key is not in that file. Requires O(certfile).
+      - An empty value counts as not set.
     type: str
   max_body_bytes:
     description: Largest accepted request body, in bytes.
@@ -113,6 +141,20 @@ options:
     type: int
     default: 10000
     version_added: 1.1.0
+  duplicate_window:
+    description:
+      - >-
+        How many of the latest accepted events the source remembers by their C(id) and C(status). An event
+        whose C(id) and C(status) are remembered is dropped, not queued again - turboSMTP retries a call whose
+        answer it did not get, and the rulebook would otherwise act twice on the same event. Events without
+        an C(id) are never dropped.
+      - >-
+        An event counts as accepted once its request was admitted; should the rulebook stop before taking
+        it, it is forgotten again.
+      - C(0) turns the check off. Memory is about 200 bytes per remembered event.
+    type: int
+    default: 10000
+    version_added: 1.1.0
 '''
 
 EXAMPLES = r'''
@@ -143,7 +185,9 @@ import hmac
 import json
 import logging
 import math
+import re
 import ssl
+from collections import OrderedDict
 from datetime import datetime, timezone
 
 from aiohttp import web
@@ -167,15 +211,52 @@ class OneLineErrors(logging.Filter):
         return True
 
 
+class MaskedSecrets(logging.Filter):
+    """Masks the source's own credentials in every record of its loggers, whatever text a library put there.
+
+    (This file runs on its own under ansible-rulebook, without the collection's module_utils, so it cannot
+    share the collection's masking helper.)
+    """
+
+    MASK = '********'
+
+    def __init__(self):
+        super().__init__()
+        self.secrets = []
+
+    def remember(self, *secrets):
+        for secret in secrets:
+            if secret and secret not in self.secrets:
+                self.secrets.append(secret)
+        self.secrets.sort(key=len, reverse=True)
+
+    def mask(self, text):
+        for secret in self.secrets:
+            text = text.replace(secret, self.MASK)
+        return text
+
+    def filter(self, record):
+        if self.secrets:
+            message = record.getMessage()
+            masked = self.mask(message)
+            if masked != message:
+                record.msg, record.args = masked, None
+        return True
+
+
 # The logger handed to aiohttp's connection handler, for what it reports about requests.
 HTTP_LOGGER = logging.getLogger(__name__ + '.http')
 HTTP_LOGGER.addFilter(OneLineErrors())
+SECRET_MASK = MaskedSecrets()
+for _logger in (LOGGER, HTTP_LOGGER):
+    _logger.addFilter(SECRET_MASK)
 
 DEFAULT_HOST = '0.0.0.0'
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_READ_TIMEOUT = 15
 DEFAULT_MAX_EVENTS = 1000
 DEFAULT_MAX_PENDING = 10000
+DEFAULT_DUPLICATE_WINDOW = 10000
 # How long a client told 503 should wait: ansible-rulebook usually drains thousands of events in that time.
 RETRY_AFTER_SECONDS = 5
 READ_CHUNK = 64 * 1024
@@ -238,6 +319,34 @@ def to_event(item, position=None):
     return event
 
 
+# A \\u escape in the surrogate range: only then can a decoded string hold a lone surrogate.
+SURROGATE_ESCAPE = re.compile(r'\\u[dD][89a-fA-F][0-9a-fA-F]{2}')
+
+
+def _not_json_constant(name):
+    # Python's json module accepts NaN and Infinity; JSON does not, and neither do the encoders downstream.
+    raise BadRequest('the body is not valid JSON: %s is not a JSON value' % name)
+
+
+def _holds_lone_surrogate(value):
+    """Whether any string (key or value) of a decoded JSON value holds a surrogate that no pair completes."""
+    # A loop rather than recursion: the value may nest as deep as the JSON parser allows.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode('utf-8')
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
 def decode_payload(body):
     """The JSON value of a request body; BadRequest when it is not UTF-8 JSON."""
     try:
@@ -245,11 +354,15 @@ def decode_payload(body):
     except UnicodeDecodeError:
         raise BadRequest('the body is not UTF-8 text') from None
     try:
-        return json.loads(text)
+        payload = json.loads(text, parse_constant=_not_json_constant)
     except RecursionError:
         raise BadRequest('the body is not valid JSON: it is nested too deeply') from None
     except ValueError:
         raise BadRequest('the body is not valid JSON') from None
+    # Escapes that decode to half a surrogate pair give strings no UTF-8 encoder (nor the rulebook) accepts.
+    if SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(payload):
+        raise BadRequest('the body is not valid JSON text: it escapes a lone surrogate (\\ud800 to \\udfff without its pair)')
+    return payload
 
 
 def received_items(payload):
@@ -280,12 +393,42 @@ def _same(given, expected):
     return hmac.compare_digest(given.encode('utf-8', 'surrogatepass'), expected.encode('utf-8', 'surrogatepass'))
 
 
+def given(value):
+    """An option's value, or None when it is unset or empty.
+
+    AAP's credential types inject an empty string for a field left blank, so empty must mean "not set",
+    never "a credential that is empty".
+    """
+    if value is None:
+        return None
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _flag(args, name):
+    value = args.get(name)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in ('true', 'yes', 'on', '1'):
+        return True
+    if text in ('false', 'no', 'off', '0', ''):
+        return False
+    raise ValueError('turbosmtp.api.webhook: %s must be true or false, not %r' % (name, value))
+
+
 class Authenticator:
     """Checks the Authorization header against the configured Basic credentials and/or bearer token."""
 
-    def __init__(self, username=None, password=None, token=None):
+    def __init__(self, username=None, password=None, token=None, allow_anonymous=False):
+        username, password, token = given(username), given(password), given(token)
         if bool(username) != bool(password):
-            raise ValueError('turbosmtp.api.webhook: username and password must be set together')
+            raise ValueError('turbosmtp.api.webhook: username and password must be set together (%s is empty or not set)'
+                             % ('password' if username else 'username'))
+        if not (token or username) and not allow_anonymous:
+            raise ValueError('turbosmtp.api.webhook: no credential is set, so anyone could post events: set token, or '
+                             'username and password (empty values count as not set); to accept calls without '
+                             'credentials anyway (unsafe), set allow_anonymous: true')
         self.username = username
         self.password = password
         self.token = token
@@ -342,11 +485,56 @@ class Limits:
     """The checked option values that bound what one client, or all of them, can make the source hold."""
 
     def __init__(self, max_body_bytes=DEFAULT_MAX_BODY_BYTES, read_timeout=DEFAULT_READ_TIMEOUT,
-                 max_events=DEFAULT_MAX_EVENTS, max_pending=DEFAULT_MAX_PENDING):
+                 max_events=DEFAULT_MAX_EVENTS, max_pending=DEFAULT_MAX_PENDING, duplicate_window=DEFAULT_DUPLICATE_WINDOW):
         self.max_body_bytes = max_body_bytes
         self.read_timeout = read_timeout
         self.max_events = max_events
         self.max_pending = max_pending
+        self.duplicate_window = duplicate_window
+
+
+def event_identity(event):
+    """What makes two deliveries the same event: turboSMTP's id with the status; None without an id."""
+    raw_id = event['raw'].get('id')
+    if raw_id is None:
+        return None
+    if not isinstance(raw_id, str):
+        try:
+            raw_id = json.dumps(raw_id, sort_keys=True)
+        except (TypeError, ValueError, RecursionError):
+            return None
+    return raw_id, event['status']
+
+
+class DeliveredEvents:
+    """The identities of the last `size` accepted events, to drop a delivery turboSMTP repeats."""
+
+    def __init__(self, size):
+        self.size = size
+        self.identities = OrderedDict()
+
+    def claim(self, events):
+        """(the events not seen before, now remembered; how many were duplicates)."""
+        if not self.size:
+            return events, 0
+        fresh = []
+        for event in events:
+            identity = event_identity(event)
+            if identity is not None:
+                if identity in self.identities:
+                    continue
+                self.identities[identity] = True
+                while len(self.identities) > self.size:
+                    self.identities.popitem(last=False)
+            fresh.append(event)
+        return fresh, len(events) - len(fresh)
+
+    def forget(self, events):
+        """Events that were claimed but never reached the rulebook: a later delivery must not be dropped."""
+        for event in events:
+            identity = event_identity(event)
+            if identity is not None:
+                self.identities.pop(identity, None)
 
 
 class Backlog:
@@ -378,55 +566,75 @@ class Backlog:
         self.refusing = not fits
         return fits
 
-    async def hand_over(self, events):
+    async def hand_over(self, events, on_not_taken=None):
         # Counted before the first await, so that requests arriving meanwhile see these events as waiting.
         self.handing_over += len(events)
-        not_taken = len(events)
+        taken = 0
         try:
             for event in events:
                 await self.queue.put(event)
                 self.handing_over -= 1
-                not_taken -= 1
+                taken += 1
         finally:
             # Only on cancellation (the rulebook stopping) are some left; they no longer wait.
-            self.handing_over -= not_taken
+            self.handing_over -= len(events) - taken
+            if taken < len(events) and on_not_taken is not None:
+                on_not_taken(events[taken:])
+
+
+def _closing(response):
+    """The response, with the connection closed once it is sent: the unread rest of the body is never drained."""
+    response.force_close()
+    return response
+
+
+async def _received_events(request, limits):
+    """(the request's events, None), or (None, the response that refuses them)."""
+    try:
+        body = await asyncio.wait_for(_read_body(request, limits.max_body_bytes), limits.read_timeout)
+    except asyncio.TimeoutError:
+        LOGGER.warning('turbosmtp.api.webhook: dropped a request from %s whose body did not arrive within %g seconds',
+                       request.remote, limits.read_timeout)
+        return None, _closing(_refuse(408, 'the body did not arrive within %g seconds' % limits.read_timeout))
+    except web.RequestPayloadError:
+        # The rest of the stream cannot be parsed either, so the connection cannot serve another request.
+        return None, _closing(_refuse(400, 'the body could not be read: its chunked or compressed encoding is broken'))
+    if body is None:
+        return None, _closing(_refuse(413, 'the body is larger than %d bytes' % limits.max_body_bytes))
+    try:
+        items = received_items(decode_payload(body))
+        if len(items) > limits.max_events:
+            return None, _refuse(413, 'the batch has %d events, more than the %d a request may carry' % (len(items), limits.max_events))
+        return to_events(items), None
+    except BadRequest as error:
+        return None, _refuse(400, str(error))
 
 
 def make_app(queue, authenticator, limits):
     backlog = Backlog(queue, limits.max_pending)
+    delivered = DeliveredEvents(limits.duplicate_window)
 
     async def receive(request):
         if not authenticator.allows(request.headers.get('Authorization')):
             LOGGER.warning('turbosmtp.api.webhook: rejected a request from %s with missing or wrong credentials', request.remote)
-            return web.json_response({'status': 'unauthorized'}, status=401, headers={'WWW-Authenticate': 'Basic realm="turbosmtp"'})
-        try:
-            body = await asyncio.wait_for(_read_body(request, limits.max_body_bytes), limits.read_timeout)
-        except asyncio.TimeoutError:
-            LOGGER.warning('turbosmtp.api.webhook: dropped a request from %s whose body did not arrive within %g seconds',
-                           request.remote, limits.read_timeout)
-            response = _refuse(408, 'the body did not arrive within %g seconds' % limits.read_timeout)
-            response.force_close()
-            return response
-        except web.RequestPayloadError:
-            response = _refuse(400, 'the body could not be read: its chunked or compressed encoding is broken')
-            # The rest of the stream cannot be parsed either, so the connection cannot serve another request.
-            response.force_close()
-            return response
-        if body is None:
-            return _refuse(413, 'the body is larger than %d bytes' % limits.max_body_bytes)
-        try:
-            items = received_items(decode_payload(body))
-            if len(items) > limits.max_events:
-                return _refuse(413, 'the batch has %d events, more than the %d a request may carry' % (len(items), limits.max_events))
-            events = to_events(items)
-        except BadRequest as error:
-            return _refuse(400, str(error))
-        if not backlog.admits(len(events)):
+            return _closing(web.json_response({'status': 'unauthorized'}, status=401, headers={'WWW-Authenticate': 'Basic realm="turbosmtp"'}))
+        events, refusal = await _received_events(request, limits)
+        if refusal is not None:
+            return refusal
+        # Claimed before the first await, so that a retry arriving while these wait for the rulebook is dropped too.
+        fresh, duplicates = delivered.claim(events)
+        if not backlog.admits(len(fresh)):
+            delivered.forget(fresh)
             return _refuse(503, 'too many events are waiting for the rulebook; retry later',
                            headers={'Retry-After': str(RETRY_AFTER_SECONDS)})
+        if duplicates:
+            LOGGER.info('turbosmtp.api.webhook: dropped %d event(s) from %s already delivered (same id and status)',
+                        duplicates, request.remote)
         # As before, 200 means the rulebook has every event: the answer waits until the queue took the last one.
-        await backlog.hand_over(events)
-        return _answer(200, status='accepted', events=len(events))
+        await backlog.hand_over(fresh, on_not_taken=delivered.forget)
+        if duplicates:
+            return _answer(200, status='accepted', events=len(fresh), duplicates=duplicates)
+        return _answer(200, status='accepted', events=len(fresh))
 
     @web.middleware
     async def never_500(request, handler):
@@ -481,6 +689,7 @@ def read_settings(args):
         read_timeout=_seconds(args, 'read_timeout', DEFAULT_READ_TIMEOUT),
         max_events=_whole_number(args, 'max_events', DEFAULT_MAX_EVENTS, 1),
         max_pending=_whole_number(args, 'max_pending', DEFAULT_MAX_PENDING, 1),
+        duplicate_window=_whole_number(args, 'duplicate_window', DEFAULT_DUPLICATE_WINDOW, 0),
     )
     if limits.max_pending < limits.max_events:
         raise ValueError('turbosmtp.api.webhook: max_pending (%d) must be at least max_events (%d), or a full batch could never be queued'
@@ -489,6 +698,7 @@ def read_settings(args):
 
 
 def ssl_context(certfile=None, keyfile=None):
+    certfile, keyfile = given(certfile), given(keyfile)
     if keyfile and not certfile:
         raise ValueError('turbosmtp.api.webhook: keyfile requires certfile')
     if not certfile:
@@ -502,14 +712,20 @@ async def main(queue, args):
     """Serve until cancelled; every accepted turboSMTP event is put on queue."""
     port, limits = read_settings(args)
     host = args.get('host') or DEFAULT_HOST
-    authenticator = Authenticator(args.get('username'), args.get('password'), args.get('token'))
+    authenticator = Authenticator(args.get('username'), args.get('password'), args.get('token'),
+                                  allow_anonymous=_flag(args, 'allow_anonymous'))
+    SECRET_MASK.remember(authenticator.token, authenticator.password)
     context = ssl_context(args.get('certfile'), args.get('keyfile'))
+    if not authenticator.required:
+        LOGGER.warning('turbosmtp.api.webhook: allow_anonymous is set and no credential is: anyone who reaches port %d '
+                       'can post events', port)
 
     # aiohttp closes a connection whose request headers are not complete keepalive_timeout seconds after it
     # opened (or after the previous answer), which also ends idle keep-alive connections; the body has its own
-    # deadline in receive(). lingering_time bounds how long unread body bytes are drained after an early answer.
+    # deadline in receive(). lingering_time=0: after an answer that leaves the body unread (401, 413) the
+    # connection is closed at once; draining it would let an unauthenticated client push data for read_timeout.
     runner = web.AppRunner(make_app(queue, authenticator, limits), access_log=None,
-                           keepalive_timeout=limits.read_timeout, lingering_time=limits.read_timeout,
+                           keepalive_timeout=limits.read_timeout, lingering_time=0,
                            logger=HTTP_LOGGER)
     await runner.setup()
     try:
@@ -528,4 +744,4 @@ if __name__ == '__main__':
         async def put(self, item):
             print(json.dumps(item, indent=2))
 
-    asyncio.run(main(MockQueue(), {'host': '127.0.0.1', 'port': 5000}))
+    asyncio.run(main(MockQueue(), {'host': '127.0.0.1', 'port': 5000, 'allow_anonymous': True}))

@@ -4,20 +4,28 @@ The action plugins are built from real ansible-core objects (task, play context,
 
 import json
 import os
+import subprocess
 import sys
+import warnings
 
 import pytest
+from ansible.executor import interpreter_discovery
+from ansible.module_utils.common import parameters
+from ansible.module_utils.common import warnings as warning_store
 from ansible.module_utils.common.parameters import remove_values
 from ansible.parsing.dataloader import DataLoader
 from ansible.playbook.play_context import PlayContext
 from ansible.playbook.task import Task
+from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import connection_loader
 from ansible.template import Templar
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.turbosmtp.api.plugins.action.turbosmtp_account_info import ActionModule as AccountInfoAction
-from ansible_collections.turbosmtp.api.plugins.action.turbosmtp_tracking import ActionModule as TrackingAction
+from ansible_collections.turbosmtp.api.plugins.action.turbosmtp_account_info import ActionModule
+from ansible_collections.turbosmtp.api.plugins.modules.turbosmtp_account_info import AccountInfo
+from ansible_collections.turbosmtp.api.plugins.modules.turbosmtp_send import Send
+from ansible_collections.turbosmtp.api.plugins.modules.turbosmtp_tracking import Tracking
 from ansible_collections.turbosmtp.api.plugins.plugin_utils import in_process
 from ansible_collections.turbosmtp.api.plugins.plugin_utils.in_process import (
     masked_json,
@@ -25,13 +33,17 @@ from ansible_collections.turbosmtp.api.plugins.plugin_utils.in_process import (
     same_python,
     task_environment,
 )
-from ansible_collections.turbosmtp.api.plugins.modules.turbosmtp_account_info import AccountInfo
-from ansible_collections.turbosmtp.api.plugins.modules.turbosmtp_tracking import Tracking
 
 
-def action(connection='local', become=False, async_val=0, delegate_to=None, args=None, plugin=AccountInfoAction):
+def action(connection='local', become=False, async_val=0, delegate_to=None, args=None, plugin=ActionModule,
+           resolved_action='turbosmtp.api.turbosmtp_account_info'):
     task = Task()
     task.args = dict(args or {})
+    task.action = resolved_action
+    if isinstance(getattr(Task, 'resolved_action', None), property):  # read-only since ansible-core 2.17
+        task._resolved_action = resolved_action
+    else:
+        task.resolved_action = resolved_action
     task.async_val = async_val
     task.delegate_to = delegate_to
     play_context = PlayContext()
@@ -142,11 +154,6 @@ def test_in_process_validation_failure_is_a_clear_message(sim):
     assert not sim.requests()
 
 
-def test_the_tracking_action_runs_the_tracking_module():
-    plugin = action(plugin=TrackingAction)
-    assert plugin.module_class is Tracking and plugin.module_name == 'turbosmtp.api.turbosmtp_tracking'
-
-
 def masked_as_ansible_module_masks(result, secrets):
     """AnsibleModule's own masking of a result (_return_formatted): remove_values, top-level booleans and null kept."""
     kept = dict((key, value) for key, value in result.items() if value is None or isinstance(value, bool))
@@ -198,3 +205,217 @@ def test_a_proxy_in_the_task_environment_carries_the_in_process_requests(sim, re
     assert result['account']['email'] == 'ops@example.com', result
     assert proxy.seen == ['http://turbosmtp.test/api/user/info']
     assert 'HTTP_PROXY' not in os.environ
+
+
+# What a module process would see and print: the task's environment decides, the warnings land in the result.
+
+def test_python_variables_in_the_task_environment_run_the_module():
+    plugin = action()
+    plugin._task.environment = [{'PYTHONWARNINGS': 'error', 'PYTHONPATH': '/opt/other', 'TURBOSMTP_EMAIL': 'ops@example.com'}]
+    refusal = plugin.in_process_refusal(controller_vars())
+    assert refusal == "the task's environment sets PYTHONPATH, PYTHONWARNINGS, which only a new Python interpreter honours"
+
+
+def test_a_python_variable_the_controller_already_has_keeps_it_in_process(monkeypatch):
+    monkeypatch.setenv('PYTHONWARNINGS', 'ignore')
+    plugin = action()
+    plugin._task.environment = [{'PYTHONWARNINGS': 'ignore'}]
+    assert plugin.in_process_refusal(controller_vars()) is None
+
+
+@pytest.mark.parametrize('controller, task, refused', [(None, '0', True), ('1', 'false', True), ('0', '1', False)])
+def test_the_switch_in_the_task_environment_wins(monkeypatch, controller, task, refused):
+    if controller is not None:
+        monkeypatch.setenv('TURBOSMTP_IN_PROCESS', controller)
+    plugin = action()
+    plugin._task.environment = [{'TURBOSMTP_IN_PROCESS': task}]
+    refusal = plugin.in_process_refusal(controller_vars())
+    assert refusal == ('turned off by the environment variable TURBOSMTP_IN_PROCESS' if refused else None)
+
+
+def test_sub_option_alias_warnings_are_in_the_result(sim, send_credentials):
+    both = {'from': 'deploy@example.com', 'sender': 'deploy@example.com'}
+    args = dict(send_credentials, subject='Hello', content='Hello.', messages=[dict(both, to=['a@example.org'])], **both)
+    result = run_module_in_process(Send, 'turbosmtp.api.turbosmtp_send', args, check_mode=True, diff=False)
+    # AnsibleModule's order: sub-options while validating, then the top level.
+    assert result['warnings'] == ['Both option messages[0].from and its alias messages[0].sender are set.',
+                                  'Both option from and its alias sender are set.'], result
+    assert not sim.messages()
+
+
+def test_python_warnings_stay_off_stderr(sim, relay, certificate, token):
+    tls = relay(certificate)
+    with warnings.catch_warnings(record=True) as escaped:
+        warnings.simplefilter('always')
+        result = run_module_in_process(AccountInfo, 'turbosmtp.api.turbosmtp_account_info',
+                                       {'dashboard_url': tls.url, 'api_token': token, 'validate_certs': False},
+                                       check_mode=False, diff=False)
+    assert result['account']['email'] == 'ops@example.com', result
+    assert tls.seen, 'the request did not go through the TLS relay'
+    assert [str(warning.message) for warning in escaped] == []
+
+
+class EchoesItsUrl(AccountInfo):
+    """A module that learns a secret while it runs (a URL's password) and returns text holding it."""
+
+    def run(self, *_parsed):
+        self.module.no_log_values.add('url-s3cret')
+        return dict(changed=False, seen='https://ops:url-s3cret@turbosmtp.test/api')
+
+
+def test_no_log_values_the_module_adds_while_it_runs_are_masked(sim):
+    result = run_module_in_process(EchoesItsUrl, 'turbosmtp.api.turbosmtp_account_info', {'dashboard_url': sim.url},
+                                   check_mode=False, diff=False)
+    assert result['seen'] == 'https://ops:********@turbosmtp.test/api', result
+
+
+@pytest.mark.parametrize('extra', [{}, {'no_such_option': 1}])
+def test_a_password_in_a_url_is_masked_in_process(sim, extra):
+    url = sim.url.replace('http://', 'http://ops:url-s3cret@')
+    result = run_module_in_process(AccountInfo, 'turbosmtp.api.turbosmtp_account_info',
+                                   dict(extra, dashboard_url=url, api_token='unused'), check_mode=False, diff=False)
+    assert result['failed'] is True
+    assert 'url-s3cret' not in json.dumps(result), result
+    assert result['invocation']['module_args']['dashboard_url'].endswith('********@' + sim.url[len('http://'):])
+    assert not sim.requests()
+
+
+@pytest.mark.parametrize('extra', [{}, {'no_such_option': 1}])
+def test_without_invocation_injection_no_invocation_is_returned(sim, extra):
+    """ansible-core 2.21's default: AnsibleModule drops `invocation` from every result, a failed one too."""
+    result = run_module_in_process(AccountInfo, 'turbosmtp.api.turbosmtp_account_info',
+                                   dict(extra, dashboard_url=sim.url, email='ops@example.com', password='sim-password'),
+                                   check_mode=False, diff=False, inject_invocation=False)
+    assert 'invocation' not in result, result
+    assert bool(result.get('failed')) is bool(extra), result
+
+
+@pytest.mark.parametrize('variables, expected', [({}, False), ({'ansible_inject_invocation': True}, True)])
+def test_invocation_is_wanted_as_ansible_core_decides(variables, expected):
+    if not in_process.C.config.get_configuration_definition(in_process.INJECT_INVOCATION_SETTING):
+        expected = True  # before ansible-core 2.21, AnsibleModule always returns it
+    assert in_process.invocation_wanted(variables) is expected
+
+
+# One action plugin for every module: the module is the task's own.
+
+@pytest.mark.parametrize('name, module_class', [('turbosmtp.api.turbosmtp_tracking', Tracking),
+                                                ('turbosmtp.api.turbosmtp_send', Send),
+                                                ('turbosmtp.api.turbosmtp_account_info', AccountInfo)])
+def test_the_module_class_comes_from_the_task_action(name, module_class):
+    plugin = action(plugin=ActionModule, resolved_action=name)
+    assert plugin.module_class is module_class and plugin.module_name == name
+
+
+def test_an_action_that_is_no_module_of_the_collection_runs_as_a_module():
+    plugin = action(plugin=ActionModule, resolved_action='community.general.something')
+    assert plugin.in_process_refusal(controller_vars()) == (
+        'its code cannot be loaded here (community.general.something is not a module of turbosmtp.api)')
+
+
+# Each private part of ansible-core that in-process execution relies on, taken away in turn: the task runs as a module.
+
+def without_validation_attribute(name):
+    def take_away(monkeypatch):
+        original = in_process.ArgumentSpecValidator.validate
+
+        def validate(self, parameters):
+            result = original(self, parameters)
+            delattr(result, name)
+            return result
+        monkeypatch.setattr(in_process.ArgumentSpecValidator, 'validate', validate)
+    return take_away
+
+
+def sub_option_warnings_elsewhere(monkeypatch):
+    """A core whose validation no longer calls parameters.warn (and so bypasses the collector put there)."""
+    original = in_process.ArgumentSpecValidator.validate
+
+    def validate(self, parameters_given):
+        collector = parameters.warn
+        parameters.warn = lambda message: None
+        try:
+            return original(self, parameters_given)
+        finally:
+            parameters.warn = collector
+    monkeypatch.setattr(in_process.ArgumentSpecValidator, 'validate', validate)
+
+
+CORE_FEATURES = {
+    'ValidationResult._no_log_values': (without_validation_attribute('_no_log_values'), 'ValidationResult._no_log_values'),
+    'ValidationResult._warnings': (without_validation_attribute('_warnings'), 'ValidationResult._warnings'),
+    'ValidationResult._deprecations': (without_validation_attribute('_deprecations'), 'ValidationResult._deprecations'),
+    'ActionBase._compute_environment_string': (
+        lambda monkeypatch: monkeypatch.delattr(ActionBase, '_compute_environment_string'),
+        'ActionBase._compute_environment_string is missing'),
+    'discover_interpreter': (
+        lambda monkeypatch: monkeypatch.delattr(interpreter_discovery, 'discover_interpreter'),
+        'discover_interpreter is missing'),
+    'discover_interpreter arguments': (
+        lambda monkeypatch: monkeypatch.setattr(interpreter_discovery, 'discover_interpreter', lambda action, name, mode, variables: None),
+        'discover_interpreter takes other arguments'),
+    'unsupported parameters text': (
+        lambda monkeypatch: monkeypatch.setattr(in_process, 'UNSUPPORTED_FORMAT', 'Unknown options for ({name}) {kind}: {msg}'),
+        'ansible.module_utils.basic words its message differently'),
+    'alias warning text': (
+        lambda monkeypatch: monkeypatch.setattr(in_process, 'ALIAS_WARNING_FORMAT', 'Option {option} and alias {alias} both set.'),
+        'ansible.module_utils.common.arg_spec words its message differently'),
+    'the warning store': (
+        lambda monkeypatch: monkeypatch.delattr(warning_store, '_global_warnings'),
+        'ansible.module_utils.common.warnings._global_warnings is missing'),
+    'sub-option warnings through warn()': (
+        lambda monkeypatch: monkeypatch.delattr(parameters, 'warn'),
+        'ansible.module_utils.common.parameters.warn is missing'),
+    'sub-option warnings elsewhere': (
+        sub_option_warnings_elsewhere,
+        'sub-option alias warnings do not go through ansible.module_utils.common.parameters.warn'),
+}
+
+
+@pytest.fixture
+def core_features_checked_again(monkeypatch):
+    yield
+    monkeypatch.undo()
+    in_process.core_feature_problem(refresh=True)
+
+
+@pytest.mark.parametrize('feature', sorted(CORE_FEATURES))
+def test_a_missing_core_feature_runs_the_task_as_a_module(monkeypatch, core_features_checked_again, feature):
+    take_away, reason = CORE_FEATURES[feature]
+    assert in_process.core_feature_problem(refresh=True) is None
+    take_away(monkeypatch)
+    in_process.core_feature_problem(refresh=True)
+    plugin = action(args={'api_token': 'unused'})
+    refusal = plugin.in_process_refusal(controller_vars())
+    assert refusal.startswith('in-process execution needs what this ansible-core does not offer: ')
+    assert reason in refusal
+    executed = []
+    plugin._execute_module = lambda **kwargs: executed.append(kwargs) or dict(changed=False, ran='as a module')
+    plugin._remove_tmp_path = lambda path: None
+    if feature != 'ActionBase._compute_environment_string':  # without it the module path cannot run either
+        assert plugin.run(task_vars=controller_vars())['ran'] == 'as a module'
+        assert executed[0]['module_name'] == 'turbosmtp.api.turbosmtp_account_info'
+
+
+def test_discovery_warnings_that_are_no_list_run_the_module():
+    plugin = action()
+    plugin._discovery_warnings = None
+    assert 'ActionBase._discovery_warnings is not a list' in plugin.in_process_refusal(controller_vars())
+
+
+@pytest.mark.parametrize('name', ['_discovered_interpreter_key', '_discovered_interpreter'])
+def test_missing_discovery_state_runs_the_module(name):
+    plugin = action()
+    delattr(plugin, name)
+    assert 'ActionBase.%s is missing' % name in plugin.in_process_refusal(controller_vars())
+
+
+def test_an_action_plugin_loads_its_module_before_the_workers_fork():
+    """The strategy imports the action plugin in the main process: the module it serves comes with it, once."""
+    code = ('import sys; import ansible_collections.turbosmtp.api.plugins.action.turbosmtp_stats_info; '
+            'print(sorted(name.rpartition(".")[2] for name in sys.modules if ".plugins.modules." in name))')
+    # The directory that holds ansible_collections/: ansible-test units makes it importable in its own process only.
+    collections_root = os.path.abspath(__file__).rpartition(os.sep + 'ansible_collections' + os.sep)[0]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [collections_root, os.environ.get('PYTHONPATH')])))
+    loaded = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True, env=env).stdout
+    assert loaded.strip() == "['turbosmtp_stats_info']"

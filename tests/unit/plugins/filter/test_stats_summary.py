@@ -1,16 +1,17 @@
 """The stats_summary filter: the counts a deliverability report is built from."""
 
+import re
 from datetime import datetime, timedelta, timezone
 
+import jinja2
 import pytest
+from ansible.errors import AnsibleFilterError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.turbosmtp.api.plugins.filter.stats_summary import FilterModule, stats_summary
-from ansible_collections.turbosmtp.api.plugins.modules import turbosmtp_stats_info
 from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import STATS_STATUSES, STATUS_GROUPS
+from ansible_collections.turbosmtp.api.plugins.modules import turbosmtp_stats_info
 
 WEEK = {'start': '2026-06-01 00:00:00', 'end': '2026-06-30 23:59:59', 'tz': '+00:00'}
 
@@ -101,6 +102,41 @@ def test_an_unknown_status_is_counted_but_in_no_group():
 def test_a_bad_row_fails_naming_its_index(bad_row, message):
     with pytest.raises(AnsibleFilterError, match=message):
         stats_summary([row('2026-06-01T10:00:00Z', 'OPEN'), bad_row])
+
+
+@pytest.mark.parametrize('send_time, tz', [
+    ('2026-06-01T10:00:00+99:99', None),
+    ('2026-06-01T10:00:00+2400', None),
+    ('2026-06-01T10:00:00-24:00', '+01:00'),
+    # Moved to tz, these leave the calendar.
+    ('9999-12-31T23:59:59Z', '+14:00'),
+    ('0001-01-01T00:00:00Z', '-05:00'),
+    ('9999-12-31T23:59:59-12:00', None),
+])
+def test_a_send_time_with_an_impossible_offset_or_date_fails_naming_its_index(send_time, tz):
+    with pytest.raises(AnsibleFilterError, match=r"row 1 has a sendTime that is not a time .*%s" % re.escape(send_time)):
+        stats_summary([row('2026-06-01T10:00:00Z', 'OPEN'), row(send_time, 'OPEN')], tz=tz)
+
+
+@pytest.mark.parametrize('status', [5, 1.5, True, ['OPEN'], {'name': 'OPEN'}, 'items', 'values', 'keys', 'get', '__class__'])
+def test_a_status_that_is_not_a_name_or_is_named_like_a_dict_method_is_unknown(status):
+    summary = stats_summary([row('2026-06-01T10:00:00Z', 'OPEN'), row('2026-06-01T11:00:00Z', status)])
+
+    assert summary['by_status'] == {'OPEN': 1, 'UNKNOWN': 1}
+    assert summary['by_day'][0]['by_status'] == {'OPEN': 1, 'UNKNOWN': 1}
+    assert summary['by_group'] == {'queued': 0, 'delivered': 1, 'read': 1, 'bounce': 0}
+    assert summary['total'] == 2
+
+
+def test_a_status_named_items_reaches_a_template_as_a_count():
+    summary = stats_summary([row('2026-06-01T10:00:00Z', 'items'), row('2026-06-01T11:00:00Z', 'items')])
+    # Jinja looks a dotted name up as an attribute first: a key named items would be the dict's method.
+    rendered = jinja2.Environment().from_string(
+        '{% for status, count in summary.by_status.items() %}{{ status }}={{ count }};{% endfor %}'
+        '{{ summary.by_status.UNKNOWN }}').render(summary=summary)
+
+    assert rendered == 'UNKNOWN=2;2'
+    assert 'built-in method' not in rendered
 
 
 @pytest.mark.parametrize('tz', ['+1:00', 'UTC', '+15:00', '-12:30', 5])

@@ -2,7 +2,6 @@
 
 from ansible_collections.turbosmtp.api.plugins.modules.turbosmtp_account_info import main as account_info
 from ansible_collections.turbosmtp.api.plugins.modules.turbosmtp_token import main
-
 from simulator import PASSWORD
 
 

@@ -2,7 +2,6 @@
 
 from ansible_collections.turbosmtp.api.plugins.modules.turbosmtp_tracking import main
 
-
 READS = [('POST', '/api/authorize'), ('GET', '/api/tools/clickTracking'), ('GET', '/api/tools/openingTracking')]
 LOGOUT = [('POST', '/api/deauthorize')]
 
