@@ -16,10 +16,9 @@ checkout_state() {
 before=$(checkout_state)
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
+# One -s with every name: nox keeps only the last of repeated -s options.
 sessions=()
-for name in "$@"; do
-  sessions+=(-s "$name")
-done
+[ $# -eq 0 ] || sessions=(-s "$@")
 
 start=$(date +%s)
 status=0
