@@ -125,6 +125,11 @@ class TurboSMTPModule:
         self.diff_mode = module._diff
         self._dashboard = None
         self._sender = None
+        self._warnings = []
+
+    def warn(self, message):
+        """A warning for the task's result, the same in-process and as a module."""
+        self._warnings.append(message)
 
     @property
     def dashboard(self):
@@ -147,7 +152,7 @@ class TurboSMTPModule:
         raise NotImplementedError
 
     def close(self):
-        """Release clients; returns warnings for anything that could not be cleaned up.
+        """Release clients; returns the task's warnings: anything that could not be cleaned up, then warn()'s.
 
         Safe to call more than once, and from a handler of any exception (a task timeout).
         """
@@ -161,7 +166,7 @@ class TurboSMTPModule:
                 warnings.append('could not revoke the temporary API token: %s: %s' % (type(error).__name__, error))
         if self._sender is not None:
             self._sender.close()
-        return warnings
+        return warnings + self._warnings
 
     @classmethod
     def argument_spec_with_connection(cls):

@@ -432,7 +432,6 @@ class StatsInfo(ListingModule):
     required_one_of = [('start', 'last')]
     required_by = LISTING_REQUIRED_BY
     rows_name = 'emails'
-    summary_warnings = []
 
     def validate(self):
         """The query values of the range; None with last."""
@@ -443,12 +442,11 @@ class StatsInfo(ListingModule):
         if parsed is None:
             return self.latest()
         if self.params['summary']:
-            summary, self.summary_warnings = summary_from_counts(self.dashboard, parsed, self.params['concurrency'])
+            summary, warnings = summary_from_counts(self.dashboard, parsed, self.params['concurrency'])
+            for warning in warnings:
+                self.warn(warning)
             return dict(changed=False, count=summary['total'], summary=summary)
         return self.read_list(parsed)
-
-    def close(self):
-        return super().close() + self.summary_warnings
 
     def count(self, query):
         return self.dashboard.stats_count(query)
