@@ -72,7 +72,7 @@ class ActionModule(TurboSMTPAction):
             content = base64.b64encode(read_regular_file(source)).decode('ascii')
         except (AnsibleError, OSError, ValueError) as error:
             if isinstance(error, AnsibleError):
-                reason = error.message
+                reason = error.message  # type: object
             elif isinstance(error, (IOError, OSError)):
                 reason = error.strerror or error
             else:

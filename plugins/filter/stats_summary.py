@@ -158,7 +158,8 @@ def _send_day(index, value, zone):
     if match:
         zone_text = match.group(7)
         try:
-            moment = datetime(*[int(part) for part in match.groups()[:6]])
+            year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
+            moment = datetime(year, month, day, hour, minute, second)
             source_zone = timezone.utc if zone_text is None or zone_text.upper() == 'Z' else _offset(zone_text)
             local = moment.replace(tzinfo=source_zone).astimezone(zone)
         except (ValueError, OverflowError):
@@ -177,7 +178,7 @@ def stats_summary(emails, tz=None):
         raise AnsibleFilterError('stats_summary: expected the list of rows (the emails of turbosmtp_stats_info), '
                                  'got %s' % _kind(emails))
     zone = _parse_tz(tz)
-    days = {}
+    days = {}  # type: dict[str, dict[str, int]]
     for index, row in enumerate(emails):
         if not isinstance(row, dict):
             raise AnsibleFilterError('stats_summary: row %d is not a dict: %r' % (index, row))

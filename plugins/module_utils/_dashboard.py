@@ -26,10 +26,12 @@ from ansible_collections.turbosmtp.api.plugins.module_utils._files import replac
 from ansible_collections.turbosmtp.api.plugins.module_utils._paging import Listing, fetch_pages
 from ansible_collections.turbosmtp.api.plugins.module_utils._transport import HttpTransport
 
+# requests' base exception, a subclass of OSError; OSError itself without requests.
+RequestException = OSError  # type: type[OSError]
 try:
     from requests.exceptions import RequestException
 except ImportError:  # HttpTransport refuses to start without requests
-    RequestException = OSError
+    pass
 
 # Every path of the dashboard API, here and nowhere else: callers name operations, not paths.
 AUTHORIZE_PATH = '/api/authorize'

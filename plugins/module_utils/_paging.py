@@ -66,7 +66,7 @@ def fetch_pages(page_rows, listing, total, limit=None, concurrency=4):
 
 def _unique_rows(batches, limit, identity):
     """The rows of every page in order, without those the same as a row of an earlier page."""
-    rows = []
+    rows = []  # type: list[dict]
     earlier_pages = set()
     for batch in batches:
         identities = [identity(row) for row in batch]

@@ -60,7 +60,7 @@ def build_summary(days, total=None):
 
     ``total`` defaults to the sum of every count; the rates are fractions of it.
     """
-    statuses = Counter()
+    statuses = Counter()  # type: Counter[str]
     for counts in days.values():
         statuses.update(counts)
     if total is None:
@@ -129,7 +129,7 @@ def summary_from_counts(client, query, concurrency):
     # One login before the concurrent requests, rather than one per thread that finds no token.
     client.ensure_token()
     counts = map_concurrently(lambda request: client.stats_count(request[2]), requests, concurrency)
-    days = {}
+    days = {}  # type: dict[str, dict[str, int]]
     for (day, status, _query), counted in zip(requests[:-1], counts[:-1]):
         days.setdefault(day, {})[status] = counted
     total = counts[-1]

@@ -123,12 +123,14 @@ def _checked_base_url(url):
         checked.prepare_url(url, None)
     except (requests.exceptions.RequestException, ValueError) as error:
         return None, '%s is not a URL turboSMTP can be reached at (%s)' % (url, error)
+    if checked.url is None:  # prepare_url() sets it or raises
+        return None, '%s is not a URL turboSMTP can be reached at' % url
     return checked.url.rstrip('/'), None
 
 
 def _query_string(params):
     """``?`` and the parameters as requests encodes them (a list repeats its name, None is left out), or nothing."""
-    pairs = []
+    pairs = []  # type: list[tuple[str, object]]
     for name, value in (params or {}).items():
         values = value if isinstance(value, (list, tuple)) else [value]
         pairs.extend((name, item) for item in values if item is not None)

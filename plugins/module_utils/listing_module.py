@@ -47,7 +47,7 @@ def listing_argument_spec():
 LISTING_MUTUALLY_EXCLUSIVE = [
     ('count_only', 'csv_dest'),
     ('limit', 'csv_dest'),
-]
+]  # type: list[tuple[str, ...]]
 # A list far longer than any account holds; a limit beyond it is a typo (or 1e300).
 MAX_LIMIT = 10 ** 9
 # The file options only make sense for the file the export writes.

@@ -123,9 +123,9 @@ def _read_file(field, path):
     try:
         return read_regular_file(path)
     except OSError as error:
-        reason = error.strerror or error
+        reason = error.strerror or str(error)
     except ValueError as error:
-        reason = error
+        reason = str(error)
     raise ValueError('%s: cannot read attachment file %s: %s' % (field, path, reason))
 
 

@@ -111,12 +111,12 @@ class TurboSMTPModule:
     happens, the task fails with one clear msg, and a token the module asked for is revoked.
     """
 
-    argument_spec = {}
-    mutually_exclusive = []
-    required_together = []
-    required_one_of = []
-    required_if = []
-    required_by = {}
+    argument_spec = {}  # type: dict[str, dict]
+    mutually_exclusive = []  # type: list[tuple[str, ...]]
+    required_together = []  # type: list[tuple[str, ...]]
+    required_one_of = []  # type: list[tuple[str, ...]]
+    required_if = []  # type: list[tuple]
+    required_by = {}  # type: dict[str, str]
 
     def __init__(self, module):
         self.module = module

@@ -153,6 +153,8 @@ def _probe_validation():
 def _probe_texts():
     """The texts AnsibleModule words its own messages with, which run_module_in_process repeats."""
     for module, text in ((basic, '"%s"' % UNSUPPORTED_FORMAT), (arg_spec, "'%s'" % ALIAS_WARNING_FORMAT)):
+        if module.__file__ is None:
+            return 'the source of %s cannot be read (it has no file)' % module.__name__
         try:
             with open(module.__file__, encoding='utf-8') as source:
                 found = text in source.read()
@@ -188,7 +190,7 @@ def _probe_warning_store():
 
 
 CORE_FEATURE_PROBES = (_probe_warning_store, _probe_action_base, _probe_texts, _probe_validation)
-_core_feature_problem = []
+_core_feature_problem = []  # type: list[str | None]
 
 
 def core_feature_problem(refresh=False):
@@ -214,9 +216,10 @@ def sub_option_warnings():
     messages[0].sender) there, not in the ValidationResult. Outside a module, 2.16 keeps them
     in a store nobody reads and 2.17+ prints them on the controller: neither is in the result.
     """
-    collected = []
+    collected = []  # type: list[str]
     original = parameters.warn
-    parameters.warn = collected.append
+    # Validation calls warn() with the message only; newer ansible-core declares keyword-only arguments besides.
+    parameters.warn = collected.append  # type: ignore[assignment]  # a stand-in for ansible-core's warn(), for this block
     try:
         yield collected
     finally:
@@ -302,7 +305,7 @@ def run_module_in_process(module_class, module_name, args, check_mode, diff, inj
     ``inject_invocation`` is what invocation_wanted() says for the task.
     """
     # The module gets its arguments through JSON: plain str, int and list, vaulted values decrypted.
-    args = json.loads(json.dumps(args, cls=AnsibleJSONEncoder))
+    args = json.loads(json.dumps(args, cls=AnsibleJSONEncoder))  # type: ignore[arg-type]  # a JSONEncoder, from a module __getattr__ typed object
     with sub_option_warnings() as result_warnings:
         validator = ArgumentSpecValidator(module_class.argument_spec_with_connection(), **argument_constraints(module_class))
         validation = validator.validate(args)
@@ -465,7 +468,7 @@ class TurboSMTPAction(ActionBase):
 
     def task_environment(self):
         """The task's `environment:`, templated, as the module process would get it."""
-        environment = {}
+        environment = {}  # type: dict[str, str]
         self._compute_environment_string(environment)
         return environment
 

@@ -1,6 +1,6 @@
 """Integration harness for the pytest-driven playbook tests (examples, secrets, callbacks):
 real ansible-playbook runs against the simulator of tests/conftest.py (`sim`). The module
-targets under targets/ are ansible-test integration targets (nox -s ansible-test-integration)."""
+targets under targets/ are ansible-test integration targets (nox -s ansible-test-integration-2.21)."""
 
 import json
 import os

@@ -160,12 +160,12 @@ def collections_path(tmp_path_factory):
     return str(root)
 
 
-def ansible_doc(collections_path, plugin_type, name):
+def ansible_doc(collections_path, plugin_type, names):
     # The ansible-doc beside this interpreter: under ansible-test the `ansible` package is not runnable with -m.
     command = shutil.which('ansible-doc', path=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get('PATH', '')]))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_NOCOLOR='1')
-    result = subprocess.run([command, '-t', plugin_type, name], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, timeout=120, check=False)
+    result = subprocess.run([command, '-t', plugin_type] + ['turbosmtp.api.' + name for name in names], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout[-3000:]
     return result.stdout
 
@@ -176,11 +176,14 @@ FILTERS = sorted(name[:-3] for name in os.listdir(os.path.join(REPO, 'plugins', 
                  if name.endswith('.py') and not name.startswith('_'))
 
 
-@pytest.mark.parametrize('plugin_type, name', [('role', role) for role in ROLES] + [('filter', name) for name in FILTERS])
-def test_docs_render_without_raw_markup(collections_path, plugin_type, name):
+@pytest.mark.parametrize('plugin_type, names', [('role', ROLES), ('filter', FILTERS)], ids=['roles', 'filters'])
+def test_docs_render_without_raw_markup(collections_path, plugin_type, names):
     """ansible-doc shows a plugin reference inside parentheses as "(of module ...)" and a P() reference as
     "[[name]]": written into a sentence, they print doubled parentheses or raw brackets."""
-    text = ansible_doc(collections_path, plugin_type, 'turbosmtp.api.' + name)
-    flat = ' '.join(text.split())
-    assert not re.search(r'\(of module [^()]*\)\)', flat), flat
-    assert '[[' not in flat, flat
+    text = ansible_doc(collections_path, plugin_type, names)
+    # One ansible-doc for every plugin of the type: each plugin's page starts with "> ROLE: *name*" or "> NAME".
+    assert all(('turbosmtp.api.%s' % name) in text for name in names), text[:3000]
+    for page in re.split(r'^> ', text, flags=re.M)[1:]:
+        flat = ' '.join(page.split())
+        assert not re.search(r'\(of module [^()]*\)\)', flat), flat
+        assert '[[' not in flat, flat
