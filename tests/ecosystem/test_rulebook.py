@@ -198,7 +198,7 @@ def test_webhook_and_events_reach_rules(tmp_path, collections_path, simulator):
 # --- the shipped rulebooks -------------------------------------------------------------------------------
 
 ACTION_TIMEOUT = 120     # the first run_module starts ansible-runner and ansible-playbook
-QUIET_SECONDS = 8        # how long a second (wrong) action is given to show up
+SENTINEL = 'sentinel@example.net'
 
 
 def installed_collection(collections_path):
@@ -259,6 +259,8 @@ def rulebook_env(tmp_path, collections_path, simulator):
     env.update(TURBOSMTP_SEND_URL=simulator.url, TURBOSMTP_CONSUMER_KEY=CONSUMER_KEY, TURBOSMTP_CONSUMER_SECRET=CONSUMER_SECRET,
                TURBOSMTP_DASHBOARD_URL=simulator.url, TURBOSMTP_API_TOKEN=API_TOKEN)
     assert 'PYTHONPATH' not in env
+    # The sentinels below rely on ansible-rulebook's default strategy; a shell's EDA_EXECUTION_STRATEGY must not change it.
+    env.pop('EDA_EXECUTION_STRATEGY', None)
     return env
 
 
@@ -270,6 +272,10 @@ def run_rulebook(tmp_path, collections_path, rulebook_env):
 
     def start(name, **variables):
         inventory = installed_collection(collections_path) / 'extensions' / 'eda' / 'examples' / 'inventory.yml'
+        shipped = installed_collection(collections_path) / 'extensions' / 'eda' / 'rulebooks' / ('%s.yml' % name)
+        # The sentinels prove "no further action" only if actions run one at a time in event order (sequential, the default).
+        assert all(ruleset.get('execution_strategy', 'sequential') == 'sequential'
+                   for ruleset in yaml.safe_load(shipped.read_text())), shipped
         values = dict(turbosmtp_webhook_token='', turbosmtp_webhook_username='', turbosmtp_webhook_password='')
         values.update(variables)
         vars_file = tmp_path / ('%s-vars.yml' % name)
@@ -307,9 +313,11 @@ def test_suppress_bounced_addresses_adds_each_address_once(tmp_path, run_ruleboo
                          auth=('hooks', WEBHOOK_PASSWORD)).status_code == 200
     # turboSMTP retries a call: the same event again is dropped by the source.
     assert rulebook.post(port, bounce, auth=('hooks', WEBHOOK_PASSWORD)).json()['duplicates'] == 1
-    rulebook.until(lambda: len(lines_of(suppressed)) >= 2, 'two addresses in the suppression list')
-    time.sleep(QUIET_SECONDS)
-    assert sorted(lines_of(suppressed)) == ['dropped@example.org', 'gone@example.net']
+    # Queued after every event above, with actions run one at a time in event order: once it is listed, theirs have all run.
+    sentinel = dict(bounce, id=502, email=SENTINEL, mid='78')
+    assert rulebook.post(port, sentinel, auth=('hooks', WEBHOOK_PASSWORD)).json() == {'status': 'accepted', 'events': 1}
+    rulebook.until(lambda: SENTINEL in lines_of(suppressed), 'the sentinel address in the suppression list')
+    assert lines_of(suppressed) == ['gone@example.net', 'dropped@example.org', SENTINEL]
 
 
 def test_alert_on_spam_complaints_mails_once_per_complaint_also_without_a_subject(run_rulebook, simulator):
@@ -327,10 +335,14 @@ def test_alert_on_spam_complaints_mails_once_per_complaint_also_without_a_subjec
     rulebook.until(lambda: len(simulator.messages()) >= 2, 'a mail for each complaint')
     # A second complaint from the same address within ten minutes is throttled.
     assert rulebook.post(port, dict(full, id=602, mid='4243'), headers=bearer).status_code == 200
-    time.sleep(QUIET_SECONDS)
+    # Another address (not throttled), queued after it; mails go one at a time in event order, so any for the throttled one precede this.
+    assert rulebook.post(port, {'id': 603, 'status': 'REPORT', 'email': SENTINEL}, headers=bearer).status_code == 200
+    sentinel_subject = 'Spam complaint from %s' % SENTINEL
+    rulebook.until(lambda: sentinel_subject in [message['subject'] for message in simulator.messages()],
+                   'the mail for the sentinel complaint')
     messages = dict((message['subject'], message) for message in simulator.messages())
-    assert sorted(messages) == ['Spam complaint from angry@example.com', 'Spam complaint from terse@example.org']
-    assert len(simulator.messages()) == 2
+    assert [message['subject'] for message in simulator.messages()] == [
+        'Spam complaint from angry@example.com', 'Spam complaint from terse@example.org', sentinel_subject]
     assert messages['Spam complaint from angry@example.com']['content'].strip() == (
         'angry@example.com reported message 4242 ("Spring sale") as spam at 2026-01-01T00:00:00Z.')
     assert messages['Spam complaint from terse@example.org']['content'].strip() == (
@@ -371,6 +383,9 @@ def ticket_server():
     server.close()
 
 
+REPEATED_POLLS = 3       # polls that read the same failures again before the sentinel's rows appear
+
+
 def failed_rows(recipient, errors, subjects, start):
     """Stats rows as the API answers: newest first. One failure a second, from start."""
     rows = []
@@ -388,15 +403,24 @@ def test_ticket_on_repeated_failures_opens_one_ticket_per_recipient_with_the_new
     rows = (failed_rows('often@example.com', ['550 first', '550 second', '550 third'], ['News 1', 'News 2', 'News 3'], now)
             + failed_rows('bare@example.org', ['451 early', '451 later', None], ['Hello', 'Hello', None], now + 5))
     rows.sort(key=lambda row: row['sendTime'], reverse=True)
-    simulator.add_fault('body', path='/api/stats/panes/emails/count', body={'count': len(rows)})
-    simulator.add_fault('body', path='/api/stats/panes/emails$', body=rows)
+    # A sentinel recipient failing three times, after (newer than) every row above.
+    with_sentinel = failed_rows(SENTINEL, ['554 one', '554 two', '554 three'], ['Probe 1', 'Probe 2', 'Probe 3'], now + 10) + rows
+    # Faults go oldest first, one per request; a poll asks for the count, then one page: REPEATED_POLLS polls of the six rows, then all nine.
+    for count, listed in ((REPEATED_POLLS, rows), (10 ** 6, with_sentinel)):
+        simulator.add_fault('body', count=count, path='/api/stats/panes/emails/count', body={'count': len(listed)})
+        simulator.add_fault('body', count=count, path='/api/stats/panes/emails$', body=listed)
     state_file = tmp_path / 'state' / 'eda' / 'turbosmtp-events.json'
     rulebook = run_rulebook('ticket_on_repeated_failures', turbosmtp_events_interval=1, turbosmtp_ticket_url=ticket_server.url,
                             turbosmtp_events_state_file=str(state_file))
-    rulebook.until(lambda: len(ticket_server.tickets) >= 2, 'a ticket for each recipient')
-    time.sleep(QUIET_SECONDS)
+    sentinel_title = 'Mail to %s keeps failing' % SENTINEL
+    # Its events come after any from the six rows' REPEATED_POLLS + 1 readings (oldest first); tickets open in event order: none can follow.
+    rulebook.until(lambda: sentinel_title in [ticket['title'] for ticket in ticket_server.tickets], 'the sentinel\'s ticket')
+    pages = [read for read in simulator.requests(path='/api/stats/panes/emails', method='GET') if read['path'] == '/api/stats/panes/emails']
+    assert len(pages) > REPEATED_POLLS, pages
     tickets = dict((ticket['title'], ticket['description']) for ticket in ticket_server.tickets)
-    assert len(ticket_server.tickets) == 2, ticket_server.tickets
+    assert [ticket['title'] for ticket in ticket_server.tickets] == [
+        'Mail to often@example.com keeps failing', 'Mail to bare@example.org keeps failing', sentinel_title], ticket_server.tickets
+    assert 'Last error: 554 three' in tickets[sentinel_title] and 'subject Probe 3' in tickets[sentinel_title]
     often = tickets['Mail to often@example.com keeps failing']
     assert 'Last error: 550 third' in often and 'subject News 3' in often
     bare = tickets['Mail to bare@example.org keeps failing']
