@@ -99,9 +99,12 @@ TOKEN_LIFETIME = 3600
 
 # What ansible-rulebook's engine does with a source (engine.py: module = runpy.run_path(find_source(...));
 # await module['main'](queue, args)), with a queue that prints each event as one JSON line.
+# SIGINT as in a foreground ansible-rulebook: a suite started in the background (`cmd &`) hands its children
+# SIGINT ignored, and asyncio cancels the source on SIGINT only where Python's default handler is in place.
 RUNNER = '''
-import asyncio, json, runpy, sys
+import asyncio, json, runpy, signal, sys
 
+signal.signal(signal.SIGINT, signal.default_int_handler)
 source = runpy.run_path(sys.argv[1])
 
 
