@@ -6,14 +6,16 @@ with the collection installed from its tarball, no PYTHONPATH, against the simul
 
 - One rulebook uses turbosmtp.api.webhook and turbosmtp.api.events: a webhook call and a new stats row
   must each reach their rule.
-- Each rulebook of extensions/eda/rulebooks/, run by its collection name (turbosmtp.api.<name>) with the
-  example inventory and a vars file as the "turboSMTP webhook" credential type injects it, gets the events
-  that trigger its rule (also one without the events' optional fields); its action must happen once per trigger.
-- The EDA guide's ansible-rulebook commands, taken from the .rst as written, run with the example files the
-  tarball ships.
+- Each rulebook of extensions/eda/rulebooks/ is started once, by its behaviour test, and that start is the EDA
+  guide's ansible-rulebook command for it, taken from the .rst and run as written, next to copies of the example
+  inventory.yml and vars.yml the tarball ships; vars.yml gets only the edits the guide's reader makes (a password,
+  or a token instead of the username and password, as the "turboSMTP webhook" credential type injects them; the
+  port, the interval, the ticket URL). The rulebook gets the events that trigger its rule (also one without the
+  events' optional fields); its action must happen once per trigger, to the paths the example vars.yml names.
 """
 
 import http.server
+import inspect
 import json
 import os
 import re
@@ -195,7 +197,7 @@ def test_webhook_and_events_reach_rules(tmp_path, collections_path, simulator):
         output.thread.join(timeout=5)
 
 
-# --- the shipped rulebooks -------------------------------------------------------------------------------
+# --- the shipped rulebooks, each started once: by its behaviour test, with the EDA guide's command ----------
 
 ACTION_TIMEOUT = 120     # the first run_module starts ansible-runner and ansible-playbook
 SENTINEL = 'sentinel@example.net'
@@ -203,6 +205,49 @@ SENTINEL = 'sentinel@example.net'
 
 def installed_collection(collections_path):
     return collections_path / 'ansible_collections' / 'turbosmtp' / 'api'
+
+
+def shipped_rulebooks():
+    return sorted(os.path.splitext(name)[0] for name in os.listdir(os.path.join(REPO, 'extensions', 'eda', 'rulebooks')))
+
+
+def guide_commands(program):
+    """Every command of the guide's console blocks that runs program, its continuation lines joined."""
+    with open(EDA_GUIDE) as guide:
+        text = guide.read()
+    commands = []
+    for block in re.findall(r'^\.\. code:: console\n\n((?:   .*\n|\n)+)', text, re.M):
+        lines = [line[3:] for line in block.splitlines()]
+        joined = re.sub(r'\\\n\s*', ' ', '\n'.join(lines))
+        commands.extend(line.strip().lstrip('$ ') for line in joined.splitlines()
+                        if line.strip().lstrip('$ ').startswith(program + ' '))
+    return commands
+
+
+def rulebook_argument(command):
+    arguments = shlex.split(command)
+    return arguments[arguments.index('--rulebook') + 1] if '--rulebook' in arguments else None
+
+
+def guide_command_for(name):
+    commands = [command for command in guide_commands('ansible-rulebook') if rulebook_argument(command) == 'turbosmtp.api.%s' % name]
+    if len(commands) != 1:
+        pytest.fail('the EDA guide (%s) must show one ansible-rulebook command for turbosmtp.api.%s; it shows %d: %s'
+                    % (EDA_GUIDE, name, len(commands), commands))
+    return commands[0]
+
+
+def edit_vars_file(path, **values):
+    """Sets values in a copied example vars file as its reader does: each replaces the line the example has for it
+    (a variable the example lacks is an error, not an addition), comments and every other line stay."""
+    text = path.read_text()
+    for name, value in values.items():
+        text, lines = re.subn(r'^%s:.*$' % re.escape(name), '%s: %s' % (name, json.dumps(value)), text, flags=re.M)
+        assert lines == 1, 'the example %s has %d lines for %s, not one to edit' % (path.name, lines, name)
+    path.write_text(text)
+    variables = yaml.safe_load(text)
+    assert all(variables[name] == value for name, value in values.items()), text
+    return variables
 
 
 def until(condition, process, output, timeout, what):
@@ -253,7 +298,8 @@ class Rulebook:
 
 @pytest.fixture
 def rulebook_env(tmp_path, collections_path, simulator):
-    """The environment of a user's shell: the installed collection, the send API and the stats API of the simulator."""
+    """The shell of the guide's reader, in their home tmp_path: the installed collection, and the TURBOSMTP_* variables
+    the guide has them export, for the send API and the stats API of the simulator."""
     env = tool_env(collections_path=str(collections_path))
     env['HOME'] = str(tmp_path)
     env.update(TURBOSMTP_SEND_URL=simulator.url, TURBOSMTP_CONSUMER_KEY=CONSUMER_KEY, TURBOSMTP_CONSUMER_SECRET=CONSUMER_SECRET,
@@ -265,25 +311,28 @@ def rulebook_env(tmp_path, collections_path, simulator):
 
 
 @pytest.fixture
-def run_rulebook(tmp_path, collections_path, rulebook_env):
-    """run_rulebook(name, **vars): the shipped rulebook turbosmtp.api.<name>, with the shipped example inventory
-    and a vars file holding vars - the credential type's three webhook variables always present, blank or not."""
+def run_guide_command(tmp_path, collections_path, rulebook_env):
+    """run_guide_command(name, **edits): the EDA guide's ansible-rulebook command for turbosmtp.api.<name>, as written,
+    in a directory holding copies of the installed collection's example inventory.yml and vars.yml, with edits made
+    to vars.yml. Returns the running Rulebook and the variables of the edited vars.yml."""
     started = []
 
-    def start(name, **variables):
-        inventory = installed_collection(collections_path) / 'extensions' / 'eda' / 'examples' / 'inventory.yml'
-        shipped = installed_collection(collections_path) / 'extensions' / 'eda' / 'rulebooks' / ('%s.yml' % name)
+    def start(name, **edits):
+        arguments = shlex.split(guide_command_for(name))
+        assert arguments[0] == 'ansible-rulebook', arguments
+        collection = installed_collection(collections_path)
+        shipped = collection / 'extensions' / 'eda' / 'rulebooks' / ('%s.yml' % name)
         # The sentinels prove "no further action" only if actions run one at a time in event order (sequential, the default).
         assert all(ruleset.get('execution_strategy', 'sequential') == 'sequential'
                    for ruleset in yaml.safe_load(shipped.read_text())), shipped
-        values = dict(turbosmtp_webhook_token='', turbosmtp_webhook_username='', turbosmtp_webhook_password='')
-        values.update(variables)
-        vars_file = tmp_path / ('%s-vars.yml' % name)
-        vars_file.write_text(yaml.safe_dump(values))
-        command = [os.path.join(ECO_BIN, 'ansible-rulebook'), '--rulebook', 'turbosmtp.api.%s' % name,
-                   '-i', str(inventory), '--vars', str(vars_file), '--verbose']
-        started.append(Rulebook(command, tmp_path, rulebook_env))
-        return started[-1]
+        # Not the home directory, so a relative path in the vars file could not pass for a ~ one.
+        workdir = tmp_path / 'eda'
+        workdir.mkdir()
+        for example in ('inventory.yml', 'vars.yml'):
+            shutil.copy(str(collection / 'extensions' / 'eda' / 'examples' / example), str(workdir / example))
+        variables = edit_vars_file(workdir / 'vars.yml', **edits)
+        started.append(Rulebook([os.path.join(ECO_BIN, 'ansible-rulebook')] + arguments[1:], workdir, rulebook_env))
+        return started[-1], variables
 
     yield start
     for rulebook in started:
@@ -294,36 +343,50 @@ def lines_of(path):
     return path.read_text().splitlines() if path.exists() else []
 
 
-def test_suppress_bounced_addresses_adds_each_address_once(tmp_path, run_rulebook):
+def test_every_shipped_rulebook_has_one_guide_command_that_its_behaviour_test_runs():
+    shipped = shipped_rulebooks()
+    named = sorted(rulebook_argument(command) for command in guide_commands('ansible-rulebook'))
+    assert named == ['turbosmtp.api.%s' % name for name in shipped]
+    for name in shipped:
+        behaviour_tests = [test for test_name, test in globals().items() if test_name.startswith('test_%s_' % name)]
+        assert len(behaviour_tests) == 1, 'turbosmtp.api.%s needs one behaviour test, named test_%s_...' % (name, name)
+        assert 'run_guide_command' in inspect.signature(behaviour_tests[0]).parameters, behaviour_tests[0].__name__
+
+
+def test_suppress_bounced_addresses_adds_each_address_once(tmp_path, run_guide_command):
     port = free_port()
-    suppressed = tmp_path / 'suppressed.txt'
-    # As AAP injects a credential with a username and password and the token left blank.
-    rulebook = run_rulebook('suppress_bounced_addresses', turbosmtp_webhook_port=port, turbosmtp_webhook_username='hooks',
-                            turbosmtp_webhook_password=WEBHOOK_PASSWORD, turbosmtp_suppression_file=str(suppressed))
+    # The guide's edit: a password. The example's username stays and its token stays blank, as AAP injects a
+    # credential with a username and password.
+    rulebook, variables = run_guide_command('suppress_bounced_addresses', turbosmtp_webhook_password=WEBHOOK_PASSWORD,
+                                            turbosmtp_webhook_port=port)
+    auth = (variables['turbosmtp_webhook_username'], WEBHOOK_PASSWORD)
+    # Where the example vars.yml keeps the suppression list: ~/turbosmtp-suppressed.txt.
+    suppressed = tmp_path / 'turbosmtp-suppressed.txt'
     rulebook.listening(port)
     bounce = {'id': 501, 'status': 'bounced', 'email': 'gone@example.net', 'mid': '77', 'time': 1767225600,
               'reason': {'0': '550', 'response': '550 5.1.1 user unknown'}}
     # Anonymous calls are refused: the blank token did not open the endpoint.
     assert rulebook.post(port, bounce).status_code == 401
-    answer = rulebook.post(port, bounce, auth=('hooks', WEBHOOK_PASSWORD))
+    answer = rulebook.post(port, bounce, auth=auth)
     assert (answer.status_code, answer.json()) == (200, {'status': 'accepted', 'events': 1})
     # Only status and email: every optional field left out. And events that must not act.
     assert rulebook.post(port, [{'status': 'DROPPED', 'email': 'dropped@example.org'}, {'status': 'BOUNCED'},
                                 {'status': 'BOUNCED', 'email': None}, {'status': 'DELIVERED', 'email': 'fine@example.com'}],
-                         auth=('hooks', WEBHOOK_PASSWORD)).status_code == 200
+                         auth=auth).status_code == 200
     # turboSMTP retries a call: the same event again is dropped by the source.
-    assert rulebook.post(port, bounce, auth=('hooks', WEBHOOK_PASSWORD)).json()['duplicates'] == 1
+    assert rulebook.post(port, bounce, auth=auth).json()['duplicates'] == 1
     # Queued after every event above, with actions run one at a time in event order: once it is listed, theirs have all run.
     sentinel = dict(bounce, id=502, email=SENTINEL, mid='78')
-    assert rulebook.post(port, sentinel, auth=('hooks', WEBHOOK_PASSWORD)).json() == {'status': 'accepted', 'events': 1}
-    rulebook.until(lambda: SENTINEL in lines_of(suppressed), 'the sentinel address in the suppression list')
+    assert rulebook.post(port, sentinel, auth=auth).json() == {'status': 'accepted', 'events': 1}
+    rulebook.until(lambda: SENTINEL in lines_of(suppressed), 'the sentinel address in ~/turbosmtp-suppressed.txt')
     assert lines_of(suppressed) == ['gone@example.net', 'dropped@example.org', SENTINEL]
 
 
-def test_alert_on_spam_complaints_mails_once_per_complaint_also_without_a_subject(run_rulebook, simulator):
+def test_alert_on_spam_complaints_mails_once_per_complaint_also_without_a_subject(run_guide_command, simulator):
     port = free_port()
-    # As AAP injects a credential with only the token set.
-    rulebook = run_rulebook('alert_on_spam_complaints', turbosmtp_webhook_port=port, turbosmtp_webhook_token='hook-token')
+    # The guide's other edit: a token instead of the username and password, as AAP injects a credential with only the token.
+    rulebook, _variables = run_guide_command('alert_on_spam_complaints', turbosmtp_webhook_token='hook-token',
+                                             turbosmtp_webhook_username='', turbosmtp_webhook_port=port)
     rulebook.listening(port)
     bearer = {'Authorization': 'Bearer hook-token'}
     assert rulebook.post(port, {'status': 'REPORT', 'email': 'x@example.com'}).status_code == 401
@@ -332,6 +395,7 @@ def test_alert_on_spam_complaints_mails_once_per_complaint_also_without_a_subjec
     assert rulebook.post(port, full, headers=bearer).status_code == 200
     # No subject, mid or time: the docs say turboSMTP may leave them out.
     assert rulebook.post(port, {'status': 'REPORT', 'email': 'terse@example.org'}, headers=bearer).status_code == 200
+    # The simulator keeps a mail only if it came with its consumer key and secret: those the guide has the reader export.
     rulebook.until(lambda: len(simulator.messages()) >= 2, 'a mail for each complaint')
     # A second complaint from the same address within ten minutes is throttled.
     assert rulebook.post(port, dict(full, id=602, mid='4243'), headers=bearer).status_code == 200
@@ -398,7 +462,7 @@ def failed_rows(recipient, errors, subjects, start):
 
 
 def test_ticket_on_repeated_failures_opens_one_ticket_per_recipient_with_the_newest_error(
-        tmp_path, run_rulebook, simulator, ticket_server):
+        tmp_path, run_guide_command, simulator, ticket_server):
     now = time.time()
     rows = (failed_rows('often@example.com', ['550 first', '550 second', '550 third'], ['News 1', 'News 2', 'News 3'], now)
             + failed_rows('bare@example.org', ['451 early', '451 later', None], ['Hello', 'Hello', None], now + 5))
@@ -409,9 +473,11 @@ def test_ticket_on_repeated_failures_opens_one_ticket_per_recipient_with_the_new
     for count, listed in ((REPEATED_POLLS, rows), (10 ** 6, with_sentinel)):
         simulator.add_fault('body', count=count, path='/api/stats/panes/emails/count', body={'count': len(listed)})
         simulator.add_fault('body', count=count, path='/api/stats/panes/emails$', body=listed)
-    state_file = tmp_path / 'state' / 'eda' / 'turbosmtp-events.json'
-    rulebook = run_rulebook('ticket_on_repeated_failures', turbosmtp_events_interval=1, turbosmtp_ticket_url=ticket_server.url,
-                            turbosmtp_events_state_file=str(state_file))
+    # Where the guide and the example vars.yml keep the source's position: ~/.turbosmtp/, not there yet.
+    state_file = tmp_path / '.turbosmtp' / 'turbosmtp-events.json'
+    assert not state_file.parent.exists()
+    rulebook, _variables = run_guide_command('ticket_on_repeated_failures', turbosmtp_events_interval=1,
+                                             turbosmtp_ticket_url=ticket_server.url)
     sentinel_title = 'Mail to %s keeps failing' % SENTINEL
     # Its events come after any from the six rows' REPEATED_POLLS + 1 readings (oldest first); tickets open in event order: none can follow.
     rulebook.until(lambda: sentinel_title in [ticket['title'] for ticket in ticket_server.tickets], 'the sentinel\'s ticket')
@@ -425,62 +491,8 @@ def test_ticket_on_repeated_failures_opens_one_ticket_per_recipient_with_the_new
     assert 'Last error: 550 third' in often and 'subject News 3' in often
     bare = tickets['Mail to bare@example.org keeps failing']
     assert 'Last error: none given' in bare and 'subject none' in bare
-    # The state file's directory did not exist: the source made it, and keeps its position there.
+    # The simulator's faults answer without checking the token: the polls must carry the TURBOSMTP_API_TOKEN the guide exports.
+    polls = simulator.requests(path='/api/stats/panes/emails', method='GET')
+    assert [poll['headers'].get('Authorization') for poll in polls] == [API_TOKEN] * len(polls), polls
+    # The source made the state file's directory, and keeps its position there.
     assert json.loads(state_file.read_text())['cursor']
-
-
-# --- the EDA guide's commands, as written -----------------------------------------------------------------
-
-
-def guide_commands(program):
-    """Every command of the guide's console blocks that runs program, its continuation lines joined."""
-    with open(EDA_GUIDE) as guide:
-        text = guide.read()
-    commands = []
-    for block in re.findall(r'^\.\. code:: console\n\n((?:   .*\n|\n)+)', text, re.M):
-        lines = [line[3:] for line in block.splitlines()]
-        joined = re.sub(r'\\\n\s*', ' ', '\n'.join(lines))
-        commands.extend(line.strip().lstrip('$ ') for line in joined.splitlines()
-                        if line.strip().lstrip('$ ').startswith(program + ' '))
-    return commands
-
-
-def test_the_guide_shows_a_working_command_for_every_shipped_rulebook():
-    shipped = sorted(os.path.splitext(name)[0] for name in os.listdir(os.path.join(REPO, 'extensions', 'eda', 'rulebooks')))
-    named = sorted(re.search(r'--rulebook turbosmtp\.api\.(\w+)', command).group(1) for command in guide_commands('ansible-rulebook'))
-    assert named == shipped
-
-
-@pytest.mark.parametrize('command', guide_commands('ansible-rulebook'))
-def test_the_eda_guides_ansible_rulebook_command_works_as_written(tmp_path, collections_path, rulebook_env, simulator, command):
-    # The guide has the user copy the example files next to them and set a password; the port is theirs to choose.
-    examples = installed_collection(collections_path) / 'extensions' / 'eda' / 'examples'
-    for name in ('inventory.yml', 'vars.yml'):
-        shutil.copy(str(examples / name), str(tmp_path / name))
-    port = free_port()
-    variables = yaml.safe_load((tmp_path / 'vars.yml').read_text())
-    variables.update(turbosmtp_webhook_password=WEBHOOK_PASSWORD, turbosmtp_webhook_port=port, turbosmtp_events_interval=1)
-    (tmp_path / 'vars.yml').write_text(yaml.safe_dump(variables))
-    arguments = shlex.split(command)
-    assert arguments[0] == 'ansible-rulebook'
-    rulebook = Rulebook([os.path.join(ECO_BIN, 'ansible-rulebook')] + arguments[1:], tmp_path, rulebook_env)
-    try:
-        name = arguments[arguments.index('--rulebook') + 1]
-        if name == 'turbosmtp.api.ticket_on_repeated_failures':
-            # The events source polls with the documented TURBOSMTP_* variables, and keeps its state where vars.yml says.
-            state_file = tmp_path / '.turbosmtp' / 'turbosmtp-events.json'
-            rulebook.until(state_file.exists, 'the state file', timeout=STARTUP_TIMEOUT)
-            assert simulator.requests(path='/api/stats/panes/emails/count')
-            return
-        rulebook.listening(port)
-        user = variables['turbosmtp_webhook_username']
-        if name == 'turbosmtp.api.suppress_bounced_addresses':
-            assert rulebook.post(port, {'status': 'BOUNCED', 'email': 'gone@example.net'}).status_code == 401
-            assert rulebook.post(port, {'status': 'BOUNCED', 'email': 'gone@example.net'}, auth=(user, WEBHOOK_PASSWORD)).status_code == 200
-            suppressed = tmp_path / 'turbosmtp-suppressed.txt'
-            rulebook.until(lambda: lines_of(suppressed) == ['gone@example.net'], 'the address in ~/turbosmtp-suppressed.txt')
-        else:
-            assert rulebook.post(port, {'status': 'REPORT', 'email': 'angry@example.com'}, auth=(user, WEBHOOK_PASSWORD)).status_code == 200
-            rulebook.until(simulator.messages, 'the mail to the postmaster')
-    finally:
-        rulebook.stop()

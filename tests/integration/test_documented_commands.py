@@ -12,7 +12,8 @@ a play on `hosts: localhost`.
 
 Every code block must be run here or be listed in NOT_HERE with the reason it cannot run on this machine
 and what covers it instead; test_every_code_block_is_run_or_explained fails on a block that is neither.
-The EDA guide's ansible-rulebook commands are run by tests/ecosystem/test_rulebooks*.py.
+The EDA guide's ansible-rulebook commands are run as written by the shipped rulebooks' behaviour tests in
+tests/ecosystem/test_rulebook.py (run_guide_command).
 """
 
 import base64
