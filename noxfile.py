@@ -306,7 +306,7 @@ def simulator(session):
 
 @nox.session(name='docs-keys')
 def docs_keys(session):
-    """tests/lint (documentation keys, event sources' docs), antsibull-changelog lint, no sanity ignore file."""
+    """tests/lint (documentation keys, event sources' docs, the release's docs), antsibull-changelog lint, no sanity ignore file."""
     install(session, 'ansible-core', 'antsibull-changelog', *TEST_PACKAGES)
     for ignore_file in sorted((REPO / 'tests' / 'sanity').glob('ignore-*.txt')):
         if ignore_file.read_text().strip():
