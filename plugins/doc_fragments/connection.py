@@ -114,15 +114,13 @@ options:
     DASHBOARD_IGNORED = r'''
 options:
   api_token:
-    description:
+    description: &unused
       - Not used by this module, which does not call the dashboard API; accepted (and ignored) so that one
         C(module_defaults) block for C(group/turbosmtp.api.turbosmtp) serves every module of the group.
     type: str
     version_added: 1.1.0
   dashboard_url:
-    description:
-      - Not used by this module, which does not call the dashboard API; accepted (and ignored) so that one
-        C(module_defaults) block for C(group/turbosmtp.api.turbosmtp) serves every module of the group.
+    description: *unused
     type: str
     default: https://dashboard.serversmtp.com
     version_added: 1.1.0
@@ -132,29 +130,23 @@ options:
     SEND_IGNORED = r'''
 options:
   consumer_key:
-    description:
+    description: &unused
       - Not used by this module, which does not call the send API; accepted (and ignored) so that one
         C(module_defaults) block for C(group/turbosmtp.api.turbosmtp) serves every module of the group.
     type: str
     version_added: 1.1.0
   consumer_secret:
-    description:
-      - Not used by this module, which does not call the send API; accepted (and ignored) so that one
-        C(module_defaults) block for C(group/turbosmtp.api.turbosmtp) serves every module of the group.
+    description: *unused
     type: str
     version_added: 1.1.0
   region:
-    description:
-      - Not used by this module, which does not call the send API; accepted (and ignored) so that one
-        C(module_defaults) block for C(group/turbosmtp.api.turbosmtp) serves every module of the group.
+    description: *unused
     type: str
     choices: [eu, global]
     default: global
     version_added: 1.1.0
   send_url:
-    description:
-      - Not used by this module, which does not call the send API; accepted (and ignored) so that one
-        C(module_defaults) block for C(group/turbosmtp.api.turbosmtp) serves every module of the group.
+    description: *unused
     type: str
     version_added: 1.1.0
 '''

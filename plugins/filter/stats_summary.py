@@ -115,14 +115,12 @@ from datetime import datetime, timedelta, timezone
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.turbosmtp.api.plugins.module_utils._stats_summary import build_summary, status_name
+from ansible_collections.turbosmtp.api.plugins.module_utils.vocabulary import utc_offset_minutes
 
 # What the API sends (2026-04-24T10:58:06.000Z), and the looser forms a user may hand in:
 # a space instead of T, no fraction, an explicit offset, or no zone at all (taken as UTC).
 SEND_TIME_PATTERN = re.compile(
     r'(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.\d+)?\s*(Z|[+-]\d\d:?\d\d)?$', re.IGNORECASE)
-TZ_PATTERN = re.compile(r'([+-])(\d\d):([0-5]\d)$')
-# The offsets in use on Earth, as the modules accept them.
-TZ_RANGE_MINUTES = (-12 * 60, 14 * 60)
 
 
 def _kind(value):
@@ -141,15 +139,13 @@ def _offset(text):
 
 
 def _parse_tz(tz):
+    """The zone of tz, a UTC offset as the modules accept it; UTC when unset."""
     if tz is None:
         return timezone.utc
-    match = TZ_PATTERN.match(tz) if isinstance(tz, str) else None
-    if not match:
-        raise AnsibleFilterError('stats_summary: tz must be a UTC offset such as +01:00 or -05:30, got %r' % (tz,))
-    minutes = (1 if match.group(1) == '+' else -1) * (int(match.group(2)) * 60 + int(match.group(3)))
-    if not TZ_RANGE_MINUTES[0] <= minutes <= TZ_RANGE_MINUTES[1]:
-        raise AnsibleFilterError('stats_summary: tz must be between -12:00 and +14:00, got %r' % (tz,))
-    return timezone(timedelta(minutes=minutes))
+    try:
+        return timezone(timedelta(minutes=utc_offset_minutes('tz', tz)))
+    except ValueError as error:
+        raise AnsibleFilterError('stats_summary: %s' % error) from error
 
 
 def _send_day(index, value, zone):

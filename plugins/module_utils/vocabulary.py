@@ -78,16 +78,21 @@ def check_range(start_option, start, end_option, end):
         raise ValueError('%s (%s) is before %s (%s)' % (end_option, end, start_option, start))
 
 
-def check_tz(option, value):
-    """A UTC offset, +HH:MM or -HH:MM, between -12:00 and +14:00."""
-    if value is None:
-        return value
+def utc_offset_minutes(option, value):
+    """The minutes east of UTC of a +HH:MM or -HH:MM offset between -12:00 and +14:00."""
     offset = TZ_PATTERN.fullmatch(value) if isinstance(value, str) else None
     if offset:
         minutes = (int(offset.group(2)) * 60 + int(offset.group(3))) * (-1 if offset.group(1) == '-' else 1)
         if TZ_RANGE_MINUTES[0] <= minutes <= TZ_RANGE_MINUTES[1]:
-            return value
+            return minutes
     raise ValueError('%s must be a UTC offset from -12:00 to +14:00 such as +01:00 or -05:30, got %r' % (option, value))
+
+
+def check_tz(option, value):
+    """A UTC offset, +HH:MM or -HH:MM, between -12:00 and +14:00 (or None: the API's default)."""
+    if value is not None:
+        utc_offset_minutes(option, value)
+    return value
 
 
 def report_range(start, end):

@@ -229,7 +229,7 @@ summary:
       description: Messages per status, for the statuses with messages, in the API's order.
       type: dict
       returned: always
-      contains:
+      contains: &status_counts
         NEW:
           description: Messages whose status is C(NEW).
           type: int
@@ -270,7 +270,7 @@ summary:
       description: Messages per status group (C(queued), C(delivered), C(read), C(bounce)).
       type: dict
       returned: always
-      contains:
+      contains: &group_counts
         queued:
           description: Messages of the C(queued) status group.
           type: int
@@ -322,64 +322,12 @@ summary:
           description: Messages of that day per status.
           type: dict
           returned: always
-          contains:
-            NEW:
-              description: Messages whose status is C(NEW).
-              type: int
-              returned: when there are such messages
-            DEFER:
-              description: Messages whose status is C(DEFER).
-              type: int
-              returned: when there are such messages
-            SUCCESS:
-              description: Messages whose status is C(SUCCESS).
-              type: int
-              returned: when there are such messages
-            OPEN:
-              description: Messages whose status is C(OPEN).
-              type: int
-              returned: when there are such messages
-            CLICK:
-              description: Messages whose status is C(CLICK).
-              type: int
-              returned: when there are such messages
-            REPORT:
-              description: Messages whose status is C(REPORT).
-              type: int
-              returned: when there are such messages
-            FAIL:
-              description: Messages whose status is C(FAIL).
-              type: int
-              returned: when there are such messages
-            SYSFAIL:
-              description: Messages whose status is C(SYSFAIL).
-              type: int
-              returned: when there are such messages
-            UNSUB:
-              description: Messages whose status is C(UNSUB).
-              type: int
-              returned: when there are such messages
+          contains: *status_counts
         by_group:
           description: Messages of that day per status group.
           type: dict
           returned: always
-          contains:
-            queued:
-              description: Messages of the C(queued) status group.
-              type: int
-              returned: always
-            delivered:
-              description: Messages of the C(delivered) status group.
-              type: int
-              returned: always
-            read:
-              description: Messages of the C(read) status group.
-              type: int
-              returned: always
-            bounce:
-              description: Messages of the C(bounce) status group.
-              type: int
-              returned: always
+          contains: *group_counts
   sample:
     total: 5
     by_status: {"SUCCESS": 3, "FAIL": 2}

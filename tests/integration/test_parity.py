@@ -16,6 +16,7 @@ import requests
 from ansible import constants as C
 
 from conftest import DEFAULT_WORLD, playbook_env, sim_vars
+from sim_harness import self_signed_certificate
 from simulator import CONSUMER_SECRET, PASSWORD
 
 EVERY_MODULE = Path(__file__).parent / 'parity' / 'every_module.yml'
@@ -281,27 +282,3 @@ def test_an_unverified_certificate_prints_nothing_either_way(sim, relay, tmp_pat
     assert results[True] == results[False]
     assert results[True][0][2]['account']['email'] == 'ops@example.com'
     assert tls.seen == 2 * ['/api/authorize', '/api/user/info', '/api/deauthorize'], 'the requests did not all go through TLS'
-
-
-def self_signed_certificate(folder):
-    """A certificate for 127.0.0.1 and its key, as files (the cryptography package comes with ansible-core)."""
-    import datetime
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, '127.0.0.1')])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-                   .not_valid_after(now + datetime.timedelta(days=1))
-                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), critical=False)
-                   .sign(key, hashes.SHA256()))
-    certfile, keyfile = folder / 'server.crt', folder / 'server.key'
-    certfile.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    return str(certfile), str(keyfile)

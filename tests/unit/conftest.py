@@ -3,13 +3,13 @@
 tests/conftest.py's."""
 
 import contextlib
-import datetime
 import json
 
 import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.turbosmtp.api.plugins.modules import turbosmtp_send
+from sim_harness import self_signed_certificate
 
 try:
     from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19+
@@ -75,24 +75,4 @@ def send(run_module, send_credentials):
 def certificate(tmp_path_factory):
     """A self-signed certificate for 127.0.0.1, made with the cryptography package."""
     pytest.importorskip('cryptography', reason='the cryptography package is needed to make a test certificate')
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, '127.0.0.1')])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), critical=False)
-            .sign(key, hashes.SHA256()))
-    folder = tmp_path_factory.mktemp('tls')
-    certfile, keyfile = folder / 'server.crt', folder / 'server.key'
-    certfile.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
-    return str(certfile), str(keyfile)
+    return self_signed_certificate(tmp_path_factory.mktemp('tls'))
